@@ -313,6 +313,8 @@ export function createDingTalkEmulator(org: DemoOrg, apps: DingTalkApp[], option
   return {
     emulator,
     apps,
+    /** Every token issued since the last reset. */
+    issuedTokens: () => tokens.all(),
     /** Registers another app (appKey/appSecret) on the emulator. */
     addApp(app: DingTalkApp) {
       secrets.set(app.appKey, app.appSecret);

@@ -214,6 +214,8 @@ export function createEiamEmulator(org: DemoOrg, clients: EiamClient[], options:
   return {
     emulator,
     clients,
+    /** Every token issued since the last reset. */
+    issuedTokens: () => tokens.all(),
     addClient(client: EiamClient) {
       secrets.set(client.clientId, client.clientSecret);
     },

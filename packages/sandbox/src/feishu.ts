@@ -322,6 +322,8 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
   return {
     emulator,
     apps,
+    /** Every token issued since the last reset. */
+    issuedTokens: () => tokens.all(),
     addApp(app: FeishuApp) {
       secrets.set(app.appId, app.appSecret);
     },

@@ -57,6 +57,11 @@ export class TokenStore {
     return { ok: true, app: found.app };
   }
 
+  /** Every token issued since the last reset (leak tests search for them). */
+  all(): string[] {
+    return [...this.byToken.keys()];
+  }
+
   /** Invalidates every token issued so far. */
   revokeAll(): void {
     for (const token of this.byToken.keys()) this.revoked.add(token);

@@ -1,0 +1,82 @@
+/**
+ * The error family of dirgate: one class, a stable `code` per failure (DESIGN §3: add, never
+ * rename), its HTTP status, and what upstream said (never a token).
+ */
+export const ERROR_CODES = {
+  INVALID_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  CONNECTION_NOT_FOUND: 404,
+  USER_NOT_FOUND: 404,
+  DEPARTMENT_NOT_FOUND: 404,
+  PROVIDER_PERMISSION_DENIED: 403,
+  UNSUPPORTED_OPERATION: 501,
+  UPSTREAM_RATE_LIMITED: 429,
+  UPSTREAM_AUTH_FAILED: 502,
+  /** Upstream answered with an error dirgate does not recognise; `upstream.code` keeps its value. */
+  UPSTREAM_ERROR: 502,
+  UPSTREAM_UNAVAILABLE: 503,
+  UPSTREAM_TIMEOUT: 504,
+  CONFIG_INVALID: 500,
+  INTERNAL: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** What the provider said, when it spoke: its own code, message and request id. */
+export interface UpstreamInfo {
+  code?: string;
+  message?: string;
+  requestId?: string;
+}
+
+export interface DirgateErrorOptions {
+  upstream?: UpstreamInfo;
+  /** Whether the same request may succeed if tried again (network, 5xx, busy, rate limit). */
+  retryable?: boolean;
+  /** How long upstream asked us to wait before trying again. */
+  retryAfterMs?: number;
+  /** The provider rejected the token itself: drop it and fetch a new one. */
+  tokenRejected?: boolean;
+  /** Field-level details for INVALID_REQUEST. */
+  details?: { path: string; message: string }[];
+  cause?: unknown;
+}
+
+export class DirgateError extends Error {
+  override readonly name = "DirgateError";
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly upstream?: UpstreamInfo;
+  readonly retryable: boolean;
+  readonly retryAfterMs?: number;
+  readonly tokenRejected: boolean;
+  readonly details?: { path: string; message: string }[];
+
+  constructor(code: ErrorCode, message: string, options: DirgateErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.status = ERROR_CODES[code];
+    this.upstream = options.upstream;
+    this.retryable = options.retryable ?? false;
+    this.retryAfterMs = options.retryAfterMs;
+    this.tokenRejected = options.tokenRejected ?? false;
+    this.details = options.details;
+  }
+
+  /** The caller-facing fields (no stack, no cause). */
+  toJSON() {
+    return {
+      code: this.code,
+      status: this.status,
+      message: this.message,
+      ...(this.upstream ? { upstream: this.upstream } : {}),
+      ...(this.details ? { details: this.details } : {}),
+      ...(this.retryAfterMs !== undefined ? { retryAfterSeconds: Math.ceil(this.retryAfterMs / 1000) } : {}),
+    };
+  }
+}
+
+export function isDirgateError(error: unknown): error is DirgateError {
+  return error instanceof DirgateError;
+}

@@ -1,0 +1,170 @@
+import { DirgateError } from "./errors.ts";
+import type { Logger } from "./logger.ts";
+import { redact } from "./redact.ts";
+
+/** What the shared request function needs from its surroundings: all injectable for tests. */
+export interface HttpDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  /** Timeout of one attempt, in ms. */
+  timeoutMs: number;
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** Full-jitter backoff: a random delay in [0, min(maxDelayMs, baseDelayMs · 2^(attempt-1))). */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  log?: Logger;
+}
+
+export const DEFAULT_HTTP_DEPS: HttpDeps = {
+  fetch: (...args) => fetch(...args),
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+  timeoutMs: 5_000,
+  maxAttempts: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 2_000,
+};
+
+export interface UpstreamRequest {
+  /** Short name for logs and errors, e.g. `dingtalk.getbymobile`. */
+  name: string;
+  method: "GET" | "POST";
+  /** The full URL, query already encoded (build it with URL/URLSearchParams). */
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Credentials to strip from anything this request throws or logs (tokens, app secrets). */
+  secrets?: readonly (string | undefined)[];
+}
+
+export interface UpstreamResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
+/** Turns a provider's answer into a value, or throws a DirgateError (retryable or not). */
+export type Interpret<T> = (response: UpstreamResponse) => T;
+
+/** Per-call options: the caller's deadline (epoch ms) is never passed. */
+export interface CallOptions {
+  deadline?: number;
+}
+
+const DEADLINE_FLOOR_MS = 25;
+
+/**
+ * The one way dirgate talks upstream: a per-attempt timeout, at most `maxAttempts` attempts with
+ * full-jitter backoff for transient failures only (network, timeout, 5xx, 429, busy codes: what
+ * `interpret` marks retryable), `Retry-After`-style hints honoured, the caller's deadline never
+ * passed, and credentials stripped from every error and log line.
+ */
+export async function callUpstream<T>(
+  request: UpstreamRequest,
+  interpret: Interpret<T>,
+  deps: HttpDeps,
+  options: CallOptions = {},
+): Promise<T> {
+  const scrub = (text: string) => redact(text, request.secrets ?? []);
+  let lastError: DirgateError | undefined;
+  for (let attempt = 1; attempt <= deps.maxAttempts; attempt += 1) {
+    const remaining =
+      options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - deps.now();
+    if (remaining < DEADLINE_FLOOR_MS) {
+      throw (
+        lastError ?? new DirgateError("UPSTREAM_TIMEOUT", `${request.name}: no time left before the deadline`)
+      );
+    }
+    try {
+      const response = await send(request, Math.min(deps.timeoutMs, remaining), deps, scrub);
+      return interpret(response);
+    } catch (caught) {
+      const error =
+        caught instanceof DirgateError
+          ? caught
+          : new DirgateError(
+              "INTERNAL",
+              `${request.name}: ${scrub(String((caught as Error)?.message ?? caught))}`,
+            );
+      if (!error.retryable || attempt === deps.maxAttempts) throw error;
+      lastError = error;
+      const cap = Math.min(deps.maxDelayMs, deps.baseDelayMs * 2 ** (attempt - 1));
+      const delay = Math.max(deps.random() * cap, error.retryAfterMs ?? 0);
+      if (options.deadline !== undefined && deps.now() + delay >= options.deadline - DEADLINE_FLOOR_MS)
+        throw error;
+      deps.log?.warn("upstream call failed, retrying", {
+        upstreamCall: request.name,
+        attempt,
+        code: error.code,
+        upstreamCode: error.upstream?.code,
+        delayMs: Math.round(delay),
+      });
+      await deps.sleep(delay);
+    }
+  }
+  throw lastError ?? new DirgateError("INTERNAL", `${request.name}: no attempt made`);
+}
+
+async function send(
+  request: UpstreamRequest,
+  timeoutMs: number,
+  deps: HttpDeps,
+  scrub: (text: string) => string,
+): Promise<UpstreamResponse> {
+  const signal = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
+  try {
+    const response = await deps.fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal,
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text };
+  } catch (error) {
+    const timedOut =
+      signal.aborted || (error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError";
+    if (timedOut) {
+      throw new DirgateError(
+        "UPSTREAM_TIMEOUT",
+        `${request.name}: no answer within ${Math.round(timeoutMs)} ms`,
+        {
+          retryable: true,
+        },
+      );
+    }
+    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+    const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? "network error";
+    throw new DirgateError("UPSTREAM_UNAVAILABLE", `${request.name}: ${scrub(String(reason))}`, {
+      retryable: true,
+    });
+  }
+}
+
+/** Parses a JSON body; a body that is not JSON is a transient upstream failure (truncated, a gateway page). */
+export function parseJson(response: UpstreamResponse, name: string): unknown {
+  try {
+    return JSON.parse(response.text);
+  } catch {
+    throw new DirgateError(
+      "UPSTREAM_UNAVAILABLE",
+      `${name}: upstream answered HTTP ${response.status} with a body that is not JSON`,
+      {
+        retryable: true,
+      },
+    );
+  }
+}
+
+/** Seconds from a `Retry-After`-style header, as milliseconds. */
+export function retryAfterMs(value: string | null | undefined): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}

@@ -1,0 +1,56 @@
+import { parsePhoneNumberFromString } from "libphonenumber-js";
+import { DirgateError } from "./errors.ts";
+
+/** A phone number in the three forms callers need. */
+export interface Mobile {
+  /** `+8613800138000` */
+  e164: string;
+  /** Country calling code without `+`: `86`, `852`, `41`. */
+  countryCode: string;
+  /** The national significant number: `13800138000`. */
+  nationalNumber: string;
+}
+
+/**
+ * Parses a mobile number as people write it: `13800138000`, `+86 138 0013 8000`,
+ * `+86-13800138000`, `+41 44 668 18 00`, `0086 138…`. Numbers without a country code are taken as
+ * mainland China (the providers' default). Anything that is not a possible number → INVALID_REQUEST.
+ */
+export function parseMobile(input: string, defaultCountry: "CN" = "CN"): Mobile {
+  const cleaned = input.trim().replace(/^00(?=[1-9])/, "+");
+  const parsed = /^[+\d][\d\s\-().]*$/.test(cleaned)
+    ? parsePhoneNumberFromString(cleaned, defaultCountry)
+    : undefined;
+  if (!parsed?.isPossible()) {
+    throw new DirgateError("INVALID_REQUEST", "mobile is not a possible phone number", {
+      details: [
+        { path: "mobile", message: "expected a phone number such as 13800138000 or +86 138 0013 8000" },
+      ],
+    });
+  }
+  return {
+    e164: parsed.number,
+    countryCode: parsed.countryCallingCode,
+    nationalNumber: parsed.nationalNumber,
+  };
+}
+
+/** Parses a number as a provider sent it; undefined when it is not one (never throws). */
+export function tryParseMobile(input: string | undefined | null, countryCode?: string): Mobile | undefined {
+  if (!input) return undefined;
+  const prefixed =
+    countryCode && !input.startsWith("+") ? `+${countryCode}${input.replace(/^0+/, "")}` : input;
+  try {
+    return parseMobile(prefixed.replace(/^\+(\d{1,4})-/, "+$1"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** `138****8000`: enough to recognise in a log, not enough to call. */
+export function maskMobile(mobile: string): string {
+  const digits = mobile.replace(/\D/g, "");
+  if (digits.length < 7) return "****";
+  const national = digits.length > 11 ? digits.slice(-11) : digits;
+  return `${national.slice(0, 3)}****${national.slice(-4)}`;
+}

@@ -1,0 +1,42 @@
+import {
+  type CallOptions,
+  type DirectoryUser,
+  DirgateError,
+  parseMobile,
+  type UserByMobileInput,
+  type UserRef,
+} from "@dirgate/core";
+import { z } from "zod";
+import { readUpstream } from "../coerce.ts";
+import type { FeishuApi } from "./api.ts";
+
+/** `POST /open-apis/contact/v3/users/batch_get_id`: mobile → ids; then the profile by user_id. */
+const DataSchema = z.object({
+  data: z.object({
+    user_list: z
+      .array(z.looseObject({ user_id: z.string().optional(), mobile: z.string().optional() }))
+      .optional(),
+  }),
+});
+
+export async function getUserByMobile(
+  api: FeishuApi,
+  input: UserByMobileInput,
+  loadProfile: (userId: string) => Promise<DirectoryUser>,
+  options?: CallOptions,
+): Promise<DirectoryUser | UserRef> {
+  const mobile = parseMobile(input.mobile);
+  const body = await api.call(
+    "feishu.batch_get_id",
+    "POST",
+    "/open-apis/contact/v3/users/batch_get_id",
+    { query: { user_id_type: "user_id" }, body: { mobiles: [mobile.e164], include_resigned: false } },
+    options,
+  );
+  const { data } = readUpstream(DataSchema, body, "feishu.batch_get_id");
+  const id = data.user_list?.find((entry) => entry.user_id)?.user_id;
+  if (!id)
+    throw new DirgateError("USER_NOT_FOUND", "no such user, or the user is outside the app's contact scope");
+  if (input.idsOnly) return { provider: "feishu", connection: api.connection, id };
+  return loadProfile(id);
+}
