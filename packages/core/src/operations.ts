@@ -12,7 +12,7 @@ export const IdSchema = z
   .string()
   .min(1)
   .max(128)
-  .regex(/^[^\u0000-\u001f\u007f]+$/, "must not contain control characters");
+  .regex(/^\P{Cc}+$/u, "must not contain control characters");
 
 export const UserByMobileInputSchema = z.object({
   mobile: z.string().min(3).max(32).describe("13800138000, +86 138 0013 8000, +41 44 668 18 00, …"),

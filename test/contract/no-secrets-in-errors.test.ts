@@ -1,0 +1,111 @@
+import { inspect } from "node:util";
+import { DEMO_CREDENTIALS, FAULT_KINDS } from "@dirgate/sandbox";
+import { describe, expect, it } from "vitest";
+import { demoClient, testDeps, thrownErrors } from "../helpers/clients.ts";
+import { useSandbox } from "../helpers/sandbox.ts";
+
+const sbx = useSandbox();
+
+/** Every way an error could reach a caller or a log. */
+function serialise(error: unknown): string {
+  return [
+    JSON.stringify(error),
+    String(error),
+    (error as Error)?.stack ?? "",
+    inspect(error, { depth: 10, showHidden: true }),
+  ].join("\n");
+}
+
+describe("errors carry no token or secret", () => {
+  it("holds for every fault, every provider, bad credentials and bad input", async () => {
+    const scenarios: Record<string, () => Promise<unknown>> = {};
+    const clients = {
+      dingtalk: () => demoClient(sbx.current, "demo-dingtalk", testDeps({ maxAttempts: 1 }).deps),
+      legacy: () => demoClient(sbx.current, "demo-dingtalk-legacy", testDeps({ maxAttempts: 1 }).deps),
+      feishu: () => demoClient(sbx.current, "demo-feishu", testDeps({ maxAttempts: 1 }).deps),
+      eiam: () => demoClient(sbx.current, "demo-eiam", testDeps({ maxAttempts: 1 }).deps),
+    };
+    const emulators = {
+      dingtalk: sbx.current.dingtalk.emulator,
+      legacy: sbx.current.dingtalk.emulator,
+      feishu: sbx.current.feishu.emulator,
+      eiam: sbx.current.eiam.emulator,
+    };
+    const lookups = {
+      dingtalk: (c: ReturnType<typeof demoClient>) => c.userByMobile({ mobile: "13800138000" }),
+      legacy: (c: ReturnType<typeof demoClient>) => c.userById({ userId: "zhangsan" }),
+      feishu: (c: ReturnType<typeof demoClient>) =>
+        c.departmentUsers({ departmentId: "od-5caa30529e8feabe141512b5c3c7153a" }),
+      eiam: (c: ReturnType<typeof demoClient>) => c.userByMobile({ mobile: "15204130007" }),
+    };
+    for (const provider of ["dingtalk", "legacy", "feishu", "eiam"] as const) {
+      for (const kind of FAULT_KINDS) {
+        scenarios[`${provider}:${kind}`] = async () => {
+          const client = clients[provider]();
+          await lookups[provider](client).catch(() => {}); // warm the token so the fault hits the lookup
+          emulators[provider].addFault({ kind, count: 3 });
+          await lookups[provider](client);
+        };
+      }
+      scenarios[`${provider}:revoked-twice`] = async () => {
+        const client = clients[provider]();
+        await lookups[provider](client);
+        emulators[provider].addFault({ kind: "revokeToken", count: 5 });
+        await lookups[provider](client);
+      };
+    }
+    scenarios["dingtalk:bad-secret"] = () =>
+      demoClient(sbx.current, "demo-dingtalk", testDeps().deps, { appSecret: "leak-me-dt" }).userById({
+        userId: "a",
+      });
+    scenarios["feishu:bad-secret"] = () =>
+      demoClient(sbx.current, "demo-feishu", testDeps().deps, { appSecret: "leak-me-fs" }).userById({
+        userId: "a",
+      });
+    scenarios["eiam:bad-secret"] = () =>
+      demoClient(sbx.current, "demo-eiam", testDeps().deps, { clientSecret: "leak-me-ei" }).userById({
+        userId: "a",
+      });
+    scenarios["eiam:bad-secret-form"] = () =>
+      demoClient(sbx.current, "demo-eiam", testDeps().deps, {
+        clientSecret: "leak-me-ei2",
+        clientAuth: "form",
+      }).userById({ userId: "a" });
+    scenarios["dingtalk:unreachable"] = () =>
+      demoClient(sbx.current, "demo-dingtalk", testDeps().deps, { baseUrl: "http://127.0.0.1:9" }).userById({
+        userId: "a",
+      });
+    scenarios["feishu:injection"] = () => clients.feishu().userById({ userId: "x?access_token=t-stolen" });
+    scenarios["mobile:invalid"] = () => clients.dingtalk().userByMobile({ mobile: "call me" });
+
+    const failures: string[] = [];
+    for (const [name, run] of Object.entries(scenarios)) {
+      sbx.current.reset();
+      await run().catch(() => {});
+      const tokens = [
+        ...sbx.current.dingtalk.issuedTokens(),
+        ...sbx.current.feishu.issuedTokens(),
+        ...sbx.current.eiam.issuedTokens(),
+      ];
+      const secrets = [
+        ...Object.values(DEMO_CREDENTIALS).map((c) => ("appSecret" in c ? c.appSecret : c.clientSecret)),
+        "leak-me-dt",
+        "leak-me-fs",
+        "leak-me-ei",
+        "leak-me-ei2",
+        Buffer.from(`${DEMO_CREDENTIALS.eiam.clientId}:${DEMO_CREDENTIALS.eiam.clientSecret}`).toString(
+          "base64",
+        ),
+      ];
+      for (const error of thrownErrors.splice(0)) {
+        const text = serialise(error);
+        for (const needle of [...tokens, ...secrets])
+          if (text.includes(needle)) failures.push(`${name}: ${needle}`);
+        if (/access_token=(?!\[REDACTED\])[^&\s"]/.test(text))
+          failures.push(`${name}: access_token= in ${text.slice(0, 200)}`);
+      }
+    }
+    expect(Object.keys(scenarios).length).toBeGreaterThan(40);
+    expect(failures).toEqual([]);
+  });
+});
