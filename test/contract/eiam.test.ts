@@ -47,7 +47,7 @@ describe("EIAM client against the sandbox", () => {
     const client = demoClient(sbx.current, "demo-eiam");
     await client.userByMobile({ mobile: "15204130007" });
     ei().revokeTokens();
-    expect((await client.userByMobile({ mobile: "15204130006" })).loginId).toBe("cq04130006");
+    expect(await client.userByMobile({ mobile: "15204130006" })).toMatchObject({ loginId: "cq04130006" });
     expect(ei().counter("POST /api/v2/tenant/token")).toBe(2);
   });
 
@@ -67,9 +67,9 @@ describe("EIAM client against the sandbox", () => {
 
   it("retries a 500 (system busy) and succeeds", async () => {
     ei().addFault({ kind: "busy", path: "/api/v2/tenant/users" });
-    expect((await demoClient(sbx.current, "demo-eiam").userByMobile({ mobile: "15204130007" })).name).toBe(
-      "cq04130007",
-    );
+    expect(await demoClient(sbx.current, "demo-eiam").userByMobile({ mobile: "15204130007" })).toMatchObject({
+      name: "cq04130007",
+    });
     expect(ei().counter("POST /api/v2/tenant/users/user-by-mobile")).toBe(2);
   });
 });
