@@ -9,6 +9,9 @@ export const ERROR_CODES = {
   CONNECTION_NOT_FOUND: 404,
   USER_NOT_FOUND: 404,
   DEPARTMENT_NOT_FOUND: 404,
+  /** No route matches the path (local server; API Gateway answers these itself). */
+  ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   PROVIDER_PERMISSION_DENIED: 403,
   UNSUPPORTED_OPERATION: 501,
   UPSTREAM_RATE_LIMITED: 429,

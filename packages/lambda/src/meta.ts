@@ -1,0 +1,44 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
+import { DirgateError } from "@dirgate/core";
+import type middy from "@middy/core";
+import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import { renderDocsPage } from "./docs-page.ts";
+import { jsonResponseMiddleware, securityHeadersMiddleware } from "./middleware/http-response.ts";
+import { problemJsonMiddleware } from "./middleware/problem-json.ts";
+import { buildOpenApiDocument } from "./openapi.ts";
+import type { Runtime } from "./runtime.ts";
+
+/** The meta Lambda's chain: logging, security headers, problem+json, the JSON answer. No credentials. */
+export function metaMiddlewares(runtime: Runtime): middy.MiddlewareObj<unknown, unknown, Error, Context>[] {
+  return [
+    injectLambdaContext(runtime.logger, { resetKeys: true }) as middy.MiddlewareObj<
+      unknown,
+      unknown,
+      Error,
+      Context
+    >,
+    securityHeadersMiddleware(),
+    problemJsonMiddleware(runtime),
+    jsonResponseMiddleware(),
+  ];
+}
+
+/** `GET /v1/health`, `GET /v1/openapi.json`, `GET /docs`. */
+export function meta(runtime: Runtime) {
+  const document = buildOpenApiDocument(runtime.settings.version);
+  const page = renderDocsPage(document);
+  return async (event: unknown) => {
+    const { routeKey, rawPath } = (event ?? {}) as Partial<APIGatewayProxyEventV2>;
+    const key = routeKey && routeKey !== "$default" ? routeKey : `GET ${rawPath ?? ""}`;
+    switch (key) {
+      case "GET /v1/health":
+        return { status: "ok", version: runtime.settings.version };
+      case "GET /v1/openapi.json":
+        return document;
+      case "GET /docs":
+        return { statusCode: 200, headers: { "content-type": "text/html; charset=utf-8" }, body: page };
+      default:
+        throw new DirgateError("ROUTE_NOT_FOUND", `no route ${key}`);
+    }
+  };
+}
