@@ -24,7 +24,6 @@ export interface Answer {
   status: number;
   headers: Headers;
   text: string;
-  // biome-ignore lint/suspicious/noExplicitAny: test payloads are inspected field by field
   json: any;
 }
 

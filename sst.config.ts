@@ -1,0 +1,68 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+/**
+ * dirgate on AWS: an HTTP API (API Gateway v2) with IAM auth by default (a JWT authorizer when
+ * DIRGATE_JWT_ISSUER is set), one Lambda per function file on nodejs22.x/arm64, routes from the
+ * same route table the local server and the OpenAPI document use, and read access to connection
+ * secrets `{prefix}/connections/*` only. Connections are secrets: add one without a redeploy.
+ */
+export default $config({
+  app(input) {
+    return {
+      name: "dirgate",
+      home: "aws",
+      removal: input?.stage === "production" ? "retain" : "remove",
+      protect: input?.stage === "production",
+    };
+  },
+  async run() {
+    const { ROUTES } = await import("./packages/lambda/src/routes.ts");
+    const stage = $app.stage;
+    const prefix = process.env.DIRGATE_SECRET_PREFIX ?? `dirgate/${stage}`;
+    const connectionSecrets = `arn:aws:secretsmanager:*:*:secret:${prefix}/connections/*`;
+
+    const api = new sst.aws.ApiGatewayV2("Api", { accessLog: { retention: "1 month" } });
+    const issuer = process.env.DIRGATE_JWT_ISSUER;
+    const auth = issuer
+      ? {
+          jwt: {
+            authorizer: api.addAuthorizer({
+              name: "jwt",
+              jwt: { issuer, audiences: (process.env.DIRGATE_JWT_AUDIENCES ?? "dirgate").split(",") },
+            }).id,
+          },
+        }
+      : { iam: true as const };
+
+    const functions: Record<string, sst.aws.Function> = {};
+    for (const route of ROUTES) {
+      if (functions[route.function]) continue;
+      const needsSecrets = route.auth !== "none";
+      functions[route.function] = new sst.aws.Function(route.function, {
+        handler: `functions/${route.function}.handler`,
+        runtime: "nodejs22.x",
+        architecture: "arm64",
+        memory: "512 MB",
+        timeout: "10 seconds",
+        nodejs: { format: "esm", minify: true },
+        environment: {
+          DIRGATE_STAGE: stage,
+          DIRGATE_SECRET_PREFIX: prefix,
+          LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO",
+        },
+        permissions: needsSecrets
+          ? [{ actions: ["secretsmanager:GetSecretValue"], resources: [connectionSecrets] }]
+          : [],
+      });
+    }
+    for (const route of ROUTES) {
+      api.route(
+        `${route.method} ${route.path}`,
+        functions[route.function]!.arn,
+        route.auth === "none" ? {} : { auth },
+      );
+    }
+
+    return { api: api.url, secretPrefix: prefix, auth: issuer ? "jwt" : "iam" };
+  },
+});
