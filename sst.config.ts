@@ -5,6 +5,8 @@
  * DIRGATE_JWT_ISSUER is set), one Lambda per function file on nodejs22.x/arm64, routes from the
  * same route table the local server and the OpenAPI document use, and read access to connection
  * secrets `{prefix}/connections/*` only. Connections are secrets: add one without a redeploy.
+ * Batches: a lookups queue (dead-letter queue after 5 receives) consumed by `lookup-batch` with
+ * partial batch responses and a bounded concurrency, and a results queue.
  */
 export default $config({
   app(input) {
@@ -63,6 +65,51 @@ export default $config({
       );
     }
 
-    return { api: api.url, secretPrefix: prefix, auth: issuer ? "jwt" : "iam" };
+    // Batches: lookups on a queue (with a dead-letter queue after 5 receives), results on another.
+    const maxConcurrency = Number(process.env.DIRGATE_BATCH_CONTAINERS ?? 2);
+    const deadLetters = new sst.aws.Queue("LookupsDeadLetter", {
+      transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600 } },
+    });
+    const results = new sst.aws.Queue("Results", {
+      transform: { queue: { messageRetentionSeconds: 4 * 24 * 3600 } },
+    });
+    const lookups = new sst.aws.Queue("Lookups", {
+      dlq: { queue: deadLetters.arn, retry: 5 },
+      visibilityTimeout: "6 minutes",
+    });
+    lookups.subscribe(
+      {
+        handler: "functions/lookup-batch.handler",
+        runtime: "nodejs22.x",
+        architecture: "arm64",
+        memory: "512 MB",
+        timeout: "1 minute",
+        nodejs: { format: "esm", minify: true },
+        environment: {
+          DIRGATE_STAGE: stage,
+          DIRGATE_SECRET_PREFIX: prefix,
+          DIRGATE_RESULTS_QUEUE_URL: results.url,
+          DIRGATE_BATCH_CONTAINERS: String(maxConcurrency),
+          LOG_LEVEL: process.env.LOG_LEVEL ?? "INFO",
+        },
+        permissions: [
+          { actions: ["secretsmanager:GetSecretValue"], resources: [connectionSecrets] },
+          { actions: ["sqs:SendMessage"], resources: [results.arn] },
+        ],
+      },
+      {
+        batch: { size: 10, window: "5 seconds", partialResponses: true },
+        transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: maxConcurrency } } },
+      },
+    );
+
+    return {
+      api: api.url,
+      secretPrefix: prefix,
+      auth: issuer ? "jwt" : "iam",
+      lookupsQueue: lookups.url,
+      resultsQueue: results.url,
+      deadLetterQueue: deadLetters.url,
+    };
   },
 });

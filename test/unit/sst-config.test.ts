@@ -7,13 +7,18 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
  * stand-in `$config`, `$app` and `sst.aws.*` globals that record what it declares.
  */
 interface Declared {
+  queues: {
+    name: string;
+    args: Record<string, any>;
+    subscribers: { handler: Record<string, any>; args: Record<string, any> }[];
+  }[];
   functions: { name: string; args: Record<string, any> }[];
   routes: { key: string; handler: string; args: Record<string, any> }[];
   authorizers: Record<string, any>[];
 }
 
 function installStandIns(stage: string): Declared {
-  const declared: Declared = { functions: [], routes: [], authorizers: [] };
+  const declared: Declared = { queues: [], functions: [], routes: [], authorizers: [] };
   const g = globalThis as Record<string, unknown>;
   g["$config"] = (config: unknown) => config;
   g["$app"] = { name: "dirgate", stage };
@@ -27,6 +32,20 @@ function installStandIns(stage: string): Declared {
         addAuthorizer(args: Record<string, any>) {
           declared.authorizers.push(args);
           return { id: `authorizer-${args["name"]}` };
+        }
+      },
+      Queue: class {
+        arn: string;
+        url: string;
+        private readonly entry: Declared["queues"][number];
+        constructor(name: string, args: Record<string, any> = {}) {
+          this.entry = { name, args, subscribers: [] };
+          declared.queues.push(this.entry);
+          this.arn = `arn:aws:sqs:::${name}`;
+          this.url = `https://sqs/${name}`;
+        }
+        subscribe(handler: Record<string, any>, args: Record<string, any>) {
+          this.entry.subscribers.push({ handler, args });
         }
       },
       Function: class {
@@ -57,6 +76,7 @@ describe("sst.config.ts", () => {
   beforeEach(() => {
     delete process.env["DIRGATE_JWT_ISSUER"];
     delete process.env["DIRGATE_SECRET_PREFIX"];
+    delete process.env["DIRGATE_BATCH_CONTAINERS"];
   });
   afterEach(() => {
     process.env = { ...saved };
@@ -142,5 +162,45 @@ describe("sst.config.ts", () => {
       protect: true,
     });
     expect((await evaluate("dev")).app).toMatchObject({ removal: "remove", protect: false });
+  });
+
+  it("declares the batch queues: lookups with a DLQ, results, and a partial-response consumer with bounded concurrency", async () => {
+    process.env["DIRGATE_BATCH_CONTAINERS"] = "3";
+    const { declared, outputs } = await evaluate("dev");
+    const byName = Object.fromEntries(declared.queues.map((q) => [q.name, q]));
+    expect(Object.keys(byName).sort()).toEqual(["Lookups", "LookupsDeadLetter", "Results"]);
+    expect(byName["Lookups"]!.args["dlq"]).toEqual({ queue: "arn:aws:sqs:::LookupsDeadLetter", retry: 5 });
+    const [consumer] = byName["Lookups"]!.subscribers;
+    expect(consumer!.handler).toMatchObject({
+      handler: "functions/lookup-batch.handler",
+      runtime: "nodejs22.x",
+      architecture: "arm64",
+    });
+    expect(consumer!.handler["environment"]).toMatchObject({
+      DIRGATE_RESULTS_QUEUE_URL: "https://sqs/Results",
+      DIRGATE_BATCH_CONTAINERS: "3",
+    });
+    expect(consumer!.handler["permissions"]).toEqual([
+      {
+        actions: ["secretsmanager:GetSecretValue"],
+        resources: ["arn:aws:secretsmanager:*:*:secret:dirgate/dev/connections/*"],
+      },
+      { actions: ["sqs:SendMessage"], resources: ["arn:aws:sqs:::Results"] },
+    ]);
+    expect(consumer!.args).toEqual({
+      batch: { size: 10, window: "5 seconds", partialResponses: true },
+      transform: { eventSourceMapping: { scalingConfig: { maximumConcurrency: 3 } } },
+    });
+    expect(outputs).toMatchObject({
+      lookupsQueue: "https://sqs/Lookups",
+      resultsQueue: "https://sqs/Results",
+    });
+    // The function reads its settings at init, as Lambda would from the declared environment.
+    Object.assign(process.env, consumer!.handler["environment"]);
+    const [file, exported] = String(consumer!.handler["handler"]).split(".");
+    const module = (await import(
+      /* @vite-ignore */ new URL(`../../${file}.ts`, import.meta.url).href
+    )) as Record<string, unknown>;
+    expect(typeof module[exported!]).toBe("function");
   });
 });

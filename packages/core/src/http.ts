@@ -16,6 +16,8 @@ export interface HttpDeps {
   baseDelayMs: number;
   maxDelayMs: number;
   log?: Logger;
+  /** Waits for a rate-limiter slot before each attempt (per connection; absent = unlimited). */
+  acquire?: () => Promise<void>;
 }
 
 export const DEFAULT_HTTP_DEPS: HttpDeps = {
@@ -80,6 +82,7 @@ export async function callUpstream<T>(
       );
     }
     try {
+      await deps.acquire?.();
       const response = await send(request, Math.min(deps.timeoutMs, remaining), deps, scrub);
       return interpret(response);
     } catch (caught) {

@@ -4,5 +4,6 @@ export * from "./http.ts";
 export type { Logger } from "./logger.ts";
 export * from "./operations.ts";
 export * from "./phone.ts";
+export * from "./rate-limiter.ts";
 export * from "./redact.ts";
 export * from "./tokens.ts";

@@ -1,3 +1,13 @@
+export {
+  type BatchMessage,
+  BatchMessageSchema,
+  type BatchResult,
+  isTransient,
+  lookupBatch,
+  type ResultSink,
+  sqsResultSink,
+} from "./batch.ts";
+export { ConnectionRegistry, PROVIDER_DEFAULT_RATE } from "./connections.ts";
 export type { LookupContext, LookupState } from "./context.ts";
 export { renderDocsPage } from "./docs-page.ts";
 export { isHttpEvent } from "./event.ts";

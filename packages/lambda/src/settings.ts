@@ -17,6 +17,13 @@ const EnvSchema = z.object({
   DIRGATE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
   /** Time kept back from the Lambda deadline for answering, in ms. */
   DIRGATE_DEADLINE_MARGIN_MS: z.coerce.number().int().min(0).default(500),
+  /** Batch consumer: where results go, and the SQS endpoint override (the sandbox). */
+  DIRGATE_RESULTS_QUEUE_URL: z.url().optional(),
+  DIRGATE_SQS_ENDPOINT: z.url().optional(),
+  /** Batch consumer: records of one batch processed at once. */
+  DIRGATE_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
+  /** The event source mapping's maximumConcurrency: each container takes this share of a connection's rate. */
+  DIRGATE_BATCH_CONTAINERS: z.coerce.number().int().min(1).max(1000).default(2),
   LOG_LEVEL: z.enum(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "SILENT", "CRITICAL"]).default("INFO"),
   DIRGATE_VERSION: z.string().default("0.1.0"),
 });
@@ -31,6 +38,10 @@ export interface Settings {
   deadlineMarginMs: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
   version: string;
+  resultsQueueUrl?: string;
+  sqsEndpoint?: string;
+  batchConcurrency: number;
+  batchContainers: number;
 }
 
 export function readSettings(env: Record<string, string | undefined>): Settings {
@@ -51,5 +62,9 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     deadlineMarginMs: e.DIRGATE_DEADLINE_MARGIN_MS,
     logLevel: e.LOG_LEVEL,
     version: e.DIRGATE_VERSION,
+    resultsQueueUrl: e.DIRGATE_RESULTS_QUEUE_URL,
+    sqsEndpoint: e.DIRGATE_SQS_ENDPOINT,
+    batchConcurrency: e.DIRGATE_BATCH_CONCURRENCY,
+    batchContainers: e.DIRGATE_BATCH_CONTAINERS,
   };
 }

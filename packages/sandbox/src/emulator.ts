@@ -37,6 +37,8 @@ export interface Knobs {
   rateLimitPerMinute: number | null;
   /** Delay added before every non-admin answer, in milliseconds. */
   latencyMs: number;
+  /** Whether the limits count per app and API (`api`, the default) or per app across its APIs (`app`). */
+  rateLimitScope: "api" | "app";
 }
 
 export interface EmulatorRequest {
@@ -119,6 +121,7 @@ const DEFAULT_KNOBS: Knobs = {
   rateLimitPerSecond: null,
   rateLimitPerMinute: null,
   latencyMs: 0,
+  rateLimitScope: "api",
 };
 
 const ADMIN_PREFIX = "/__admin";
@@ -300,7 +303,8 @@ export class Emulator {
         return;
       }
       caller = resolved;
-      const retryAfter = this.overLimit(`${caller.app} ${route.name ?? route.pattern}`);
+      const scope = this.knobs.rateLimitScope === "app" ? "" : ` ${route.name ?? route.pattern}`;
+      const retryAfter = this.overLimit(`${caller.app}${scope}`);
       if (retryAfter !== null) {
         this.count("rateLimited");
         send(res, this.dialect.rateLimited(req, retryAfter));

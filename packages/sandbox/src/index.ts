@@ -32,3 +32,4 @@ export {
   startSandbox,
 } from "./sandbox.ts";
 export { createSecretsManagerEmulator, type SecretsManagerEmulator } from "./secrets-manager.ts";
+export { createSqsEmulator, type SqsEmulator } from "./sqs.ts";

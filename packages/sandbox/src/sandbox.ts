@@ -4,6 +4,7 @@ import type { Emulator, Knobs } from "./emulator.ts";
 import { createFeishuEmulator, type FeishuApp } from "./feishu.ts";
 import { buildDemoOrg, type DemoOrg } from "./org.ts";
 import { createSecretsManagerEmulator } from "./secrets-manager.ts";
+import { createSqsEmulator } from "./sqs.ts";
 
 export interface SandboxOptions {
   /** Generated people besides the seed identities (default 300). */
@@ -13,7 +14,7 @@ export interface SandboxOptions {
   /** Secret name prefix; demo connections are `{prefix}/connections/{id}` (default `dirgate/local`). */
   secretPrefix?: string;
   /** Fixed ports (0 or absent = a free port). */
-  ports?: Partial<Record<"dingtalk" | "feishu" | "eiam" | "secretsManager", number>>;
+  ports?: Partial<Record<"dingtalk" | "feishu" | "eiam" | "secretsManager" | "sqs", number>>;
 }
 
 /** Demo credentials. They are sandbox-only values, distinctive so that leak tests can look for them. */
@@ -37,6 +38,9 @@ export interface Sandbox {
   feishu: ReturnType<typeof createFeishuEmulator>;
   eiam: ReturnType<typeof createEiamEmulator>;
   secretsManager: ReturnType<typeof createSecretsManagerEmulator>;
+  sqs: ReturnType<typeof createSqsEmulator>;
+  /** Queue names: batch requests, their dead-letter queue, results. */
+  queues: { requests: string; deadLetter: string; results: string };
   secretPrefix: string;
   /** Every emulator, for knobs, faults and counters across the board. */
   emulators: Emulator[];
@@ -62,6 +66,7 @@ export interface SandboxDescription {
     accessKeyId: string;
     secretAccessKey: string;
   };
+  sqs: { endpoint: string; requestsQueueUrl: string; deadLetterQueueUrl: string; resultsQueueUrl: string };
   connections: string[];
 }
 
@@ -75,19 +80,39 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const feishu = createFeishuEmulator(org, feishuApps, { seed: options.seed });
   const eiam = createEiamEmulator(org, eiamClients, { seed: options.seed });
   const secretsManager = createSecretsManagerEmulator({ seed: options.seed });
-  const emulators = [dingtalk.emulator, feishu.emulator, eiam.emulator, secretsManager.emulator];
+  const sqs = createSqsEmulator({ seed: options.seed });
+  const emulators = [
+    dingtalk.emulator,
+    feishu.emulator,
+    eiam.emulator,
+    secretsManager.emulator,
+    sqs.emulator,
+  ];
   const ports = options.ports ?? {};
   try {
     await dingtalk.emulator.start(ports.dingtalk);
     await feishu.emulator.start(ports.feishu);
     await eiam.emulator.start(ports.eiam);
     await secretsManager.emulator.start(ports.secretsManager);
+    await sqs.emulator.start(ports.sqs);
   } catch (error) {
     await Promise.all(emulators.map((e) => e.stop()));
     throw error;
   }
 
   const secretPrefix = options.secretPrefix ?? "dirgate/local";
+  const queues = {
+    requests: "dirgate-lookups",
+    deadLetter: "dirgate-lookups-dlq",
+    results: "dirgate-results",
+  };
+  sqs.createQueue(queues.deadLetter);
+  sqs.createQueue(queues.requests, {
+    visibilityTimeoutSeconds: 30,
+    deadLetterQueue: queues.deadLetter,
+    maxReceiveCount: 5,
+  });
+  sqs.createQueue(queues.results);
   const connections: Record<string, Record<string, unknown>> = {
     "demo-dingtalk": {
       provider: "dingtalk",
@@ -123,6 +148,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     feishu,
     eiam,
     secretsManager,
+    sqs,
+    queues,
     secretPrefix,
     emulators,
     connections,
@@ -140,6 +167,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         prefix: secretPrefix,
         accessKeyId: "sandbox",
         secretAccessKey: "sandbox",
+      },
+      sqs: {
+        endpoint: sqs.emulator.baseUrl,
+        requestsQueueUrl: sqs.queueUrl(queues.requests)!,
+        deadLetterQueueUrl: sqs.queueUrl(queues.deadLetter)!,
+        resultsQueueUrl: sqs.queueUrl(queues.results)!,
       },
       connections: Object.keys(connections),
     }),
