@@ -236,6 +236,7 @@ export function createSecretsManagerEmulator(options: { region?: string; seed?: 
         ctx.count(target.slice(15));
         const input = parseJsonBody(req);
         if (!input) return awsError(400, "SerializationException", "Request body must be a JSON object");
+        if (typeof input["SecretId"] === "string") ctx.count(`${target.slice(15)} ${input["SecretId"]}`);
         return operation(input);
       },
     },
