@@ -1,6 +1,16 @@
 // A fresh Node process: import a bundled handler, answer one request, report timings and peak RSS.
 // argv: bundle path, JSON event; the environment carries the function's settings.
+import { readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
+
+/** Peak RSS of this process image. (ru_maxrss survives fork+exec on Linux: it would report the parent's.) */
+function peakRssMB() {
+  try {
+    const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (hwm) return Number(hwm[1]) / 1024;
+  } catch {}
+  return process.resourceUsage().maxRSS / 1024;
+}
 
 const [bundle, eventJson, rawUrls] = process.argv.slice(2);
 const t0 = performance.now();
@@ -22,7 +32,7 @@ process.stdout.write(
     firstAnswerMs: t2 - t1,
     roundTripsMs: roundTrips,
     status: result?.statusCode,
-    maxRssMB: process.resourceUsage().maxRSS / 1024,
+    maxRssMB: peakRssMB(),
   })}\n`,
 );
 // @middy/secrets-manager keeps a cache-refresh timer alive (harmless in Lambda, which freezes).

@@ -33,7 +33,7 @@ describe("bench smoke", () => {
     expectAll("cold: first answer beyond upstream round trips,", 4);
     expectAll("cold: peak RSS,", 4);
     expectAll("economy:", 4);
-    expectAll("batch:", 4);
+    expectAll("batch:", 5);
     expectAll("load:", 4);
     for (const f of report.figures.filter((f) => !f.name.startsWith("warm official SDK"))) {
       expect(typeof f.value, f.name).toBe("number");

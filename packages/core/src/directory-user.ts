@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 export const PROVIDERS = ["dingtalk", "feishu", "eiam", "wecom"] as const;
 export const ProviderSchema = z.enum(PROVIDERS);

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Inputs of the lookup operations, validated before anything goes upstream. */
 

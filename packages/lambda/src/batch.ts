@@ -9,7 +9,7 @@ import {
 import type { ProviderClient } from "@dirgate/providers";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import pLimit from "p-limit";
-import { z } from "zod";
+import * as z from "zod";
 import { ConnectionRegistry, type LoadedConnection } from "./connections.ts";
 import { toProblem } from "./problem.ts";
 import { ConnectionIdSchema } from "./routes.ts";

@@ -20,6 +20,8 @@ export const PROVIDER_DEFAULT_RATE: Record<ConnectionConfig["provider"], number>
 
 export interface LoadedConnection {
   id: string;
+  /** The secret value as the cache handed it out: the same object means nothing to re-validate. */
+  value: unknown;
   /** The validated secret, serialised: a change means the secret was rotated. */
   secret: string;
   config: ConnectionConfig;
@@ -59,6 +61,8 @@ export class ConnectionRegistry {
     } catch (error) {
       throw secretError(error, id);
     }
+    const current = this.loaded.get(id);
+    if (current && current.value === value) return current;
     const parsed = ConnectionConfigSchema.safeParse(value);
     if (!parsed.success) {
       // Field paths only: a secret's values never reach a message.
@@ -69,10 +73,13 @@ export class ConnectionRegistry {
       );
     }
     const secret = JSON.stringify(parsed.data);
-    const cached = this.loaded.get(id);
-    if (cached?.secret === secret) return cached;
+    if (current?.secret === secret) {
+      current.value = value;
+      return current;
+    }
     const fresh = {
       id,
+      value,
       secret,
       config: parsed.data,
       client: createProviderClient(id, parsed.data, this.depsFor(parsed.data)),

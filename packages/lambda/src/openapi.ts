@@ -1,5 +1,5 @@
 import { DirectoryUserSchema, ERROR_CODES, UserPageSchema, UserRefSchema } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { ROUTES, type RouteDefinition } from "./routes.ts";
 
 /**

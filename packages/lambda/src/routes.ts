@@ -7,7 +7,7 @@ import {
   UserPageSchema,
   UserRefSchema,
 } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The route table: one entry per HTTP route. `sst.config.ts`, the local server and the OpenAPI

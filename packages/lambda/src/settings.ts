@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * A function's few settings, read once at init from the environment it is given (functions pass

@@ -1,5 +1,5 @@
 import { DirgateError } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Lenient readers for upstream values. DingTalk's own doc examples carry booleans, numbers, arrays

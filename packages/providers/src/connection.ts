@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * A connection = one provider app in one organisation. Its secret (JSON, in Secrets Manager at

@@ -16,7 +16,8 @@ export function filterRaw(
 
 /** Drops undefined values so that absent fields stay absent in JSON. */
 export function compact<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  for (const key in value) if (value[key] === undefined) delete value[key];
+  return value;
 }
 
 /** Epoch milliseconds (number or numeric string) → ISO 8601, or undefined. */

@@ -137,6 +137,7 @@ export class Emulator {
   private readonly routes: CompiledRoute[];
   private readonly dialect: Dialect;
   private readonly counters = new Map<string, number>();
+  private readonly seen = new Map<string, { first: number; last: number }>();
   private faults: ActiveFault[] = [];
   private readonly hits = new Map<string, number[]>();
   private readonly sockets = new Set<Socket>();
@@ -240,6 +241,7 @@ export class Emulator {
     Object.assign(this.knobs, this.defaults);
     this.faults = [];
     this.counters.clear();
+    this.seen.clear();
     this.hits.clear();
     this.rng = createRng(this.seed);
     this.dialect.reset();
@@ -248,10 +250,20 @@ export class Emulator {
   /** Zeroes the counters only. */
   resetCounters(): void {
     this.counters.clear();
+    this.seen.clear();
   }
 
   private count(name: string): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + 1);
+    const now = performance.now();
+    const seen = this.seen.get(name);
+    if (seen) seen.last = now;
+    else this.seen.set(name, { first: now, last: now });
+  }
+
+  /** When a counter was first and last incremented (performance.now() ms), for rates. */
+  span(name: string): { first: number; last: number } | undefined {
+    return this.seen.get(name);
   }
 
   private async dispatch(

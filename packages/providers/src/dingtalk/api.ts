@@ -1,5 +1,5 @@
 import { type CallOptions, callUpstream, DirgateError } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { withToken } from "../authorized.ts";
 import type { DingTalkConnection } from "../connection.ts";
 import type { ClientDeps } from "../types.ts";

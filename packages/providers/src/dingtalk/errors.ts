@@ -1,5 +1,5 @@
 import { DirgateError, type ErrorCode, parseJson, type UpstreamResponse } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { numish } from "../coerce.ts";
 
 /**

@@ -1,5 +1,5 @@
 import { type CallOptions, type DirectoryUser, DirgateError, type UserByIdInput } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { readUpstream } from "../coerce.ts";
 import type { DingTalkApi } from "./api.ts";
 import { DingTalkUserSchema, dingTalkUserToDirectoryUser } from "./user.ts";

@@ -6,7 +6,7 @@ import {
   type UserByMobileInput,
   type UserRef,
 } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { readUpstream } from "../coerce.ts";
 import type { DingTalkApi } from "./api.ts";
 

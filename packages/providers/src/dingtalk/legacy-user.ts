@@ -1,5 +1,5 @@
 import { type DirectoryUser, tryParseMobile } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { boolish, listish, looseMap, numish, objectish, strish } from "../coerce.ts";
 import { compact, filterRaw, isoFromEpochMs } from "../raw.ts";
 import type { MapOptions } from "./user.ts";

@@ -1,5 +1,5 @@
 import { type CallOptions, type DepartmentUsersInput, DirgateError, type UserPage } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { boolish, numish, readUpstream } from "../coerce.ts";
 import type { DingTalkApi } from "./api.ts";
 import { DingTalkUserSchema, dingTalkUserToDirectoryUser } from "./user.ts";
@@ -9,7 +9,7 @@ const ResultSchema = z.object({
   result: z.object({
     has_more: boolish,
     next_cursor: numish.optional(),
-    list: z.array(z.record(z.string(), z.unknown())),
+    list: z.array(z.unknown()),
   }),
 });
 
@@ -52,7 +52,11 @@ export async function listDepartmentUsers(
   };
   return {
     items: result.list.map((raw) =>
-      dingTalkUserToDirectoryUser(readUpstream(DingTalkUserSchema, raw, "dingtalk.user.list"), raw, map),
+      dingTalkUserToDirectoryUser(
+        readUpstream(DingTalkUserSchema, raw, "dingtalk.user.list"),
+        raw as Record<string, unknown>,
+        map,
+      ),
     ),
     nextPageToken: result.has_more && result.next_cursor !== undefined ? String(result.next_cursor) : null,
   };

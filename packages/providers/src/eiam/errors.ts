@@ -1,5 +1,5 @@
 import { DirgateError, retryAfterMs, type UpstreamResponse } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * EIAM (Bamboocloud IDaaS / Huawei OneAccess): OAuth errors `{error, error_description}` (an

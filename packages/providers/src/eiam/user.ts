@@ -1,5 +1,5 @@
 import { type DirectoryUser, tryParseMobile } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { boolish, compactRecord } from "../coerce.ts";
 import { compact, filterRaw } from "../raw.ts";
 

@@ -1,5 +1,5 @@
 import { DirgateError, type ErrorCode, retryAfterMs, type UpstreamResponse } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Feishu puts `code` in the body *and* uses non-2xx statuses (PROTOCOLS §2.3–2.4): both are read.

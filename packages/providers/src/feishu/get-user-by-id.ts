@@ -1,5 +1,5 @@
 import { type CallOptions, type DirectoryUser, DirgateError, type UserByIdInput } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { readUpstream } from "../coerce.ts";
 import type { FeishuApi } from "./api.ts";
 import { FEISHU_ID_FIELDS, FeishuUserSchema, feishuUserToDirectoryUser } from "./user.ts";

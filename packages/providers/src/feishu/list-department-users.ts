@@ -1,5 +1,5 @@
 import type { CallOptions, DepartmentUsersInput, UserPage } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { readUpstream } from "../coerce.ts";
 import type { FeishuApi } from "./api.ts";
 import { FEISHU_ID_FIELDS, FeishuUserSchema, feishuUserToDirectoryUser } from "./user.ts";
@@ -9,7 +9,8 @@ const DataSchema = z.object({
   data: z.object({
     has_more: z.boolean(),
     page_token: z.string().optional(),
-    items: z.array(z.record(z.string(), z.unknown())).optional(),
+    // Each item is read by FeishuUserSchema below; validating its keys here too would be paid twice.
+    items: z.array(z.unknown()).optional(),
   }),
 });
 
@@ -52,7 +53,11 @@ export async function listDepartmentUsers(
   };
   return {
     items: (data.items ?? []).map((raw) =>
-      feishuUserToDirectoryUser(readUpstream(FeishuUserSchema, raw, "feishu.find_by_department"), raw, map),
+      feishuUserToDirectoryUser(
+        readUpstream(FeishuUserSchema, raw, "feishu.find_by_department"),
+        raw as Record<string, unknown>,
+        map,
+      ),
     ),
     nextPageToken: data.has_more && data.page_token ? data.page_token : null,
   };

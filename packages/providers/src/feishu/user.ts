@@ -1,5 +1,5 @@
 import { type DirectoryUser, tryParseMobile } from "@dirgate/core";
-import { z } from "zod";
+import * as z from "zod";
 import { compact, filterRaw, isoFromEpochMs } from "../raw.ts";
 
 /** A user as contact/v3 sends it (seed 004's item). */
