@@ -47,8 +47,9 @@ export function eventSource(
   });
 
   /** One pass over what is visible now: every visible message is handed to the handler once. */
-  async function pass(): Promise<{ invocations: number; failed: string[] }> {
+  async function pass(): Promise<{ invocations: number; failed: string[]; failedMessageIds: string[] }> {
     const failed: string[] = [];
+    const failedMessageIds: string[] = [];
     let invocations = 0;
     const poller = async () => {
       for (;;) {
@@ -66,7 +67,11 @@ export function eventSource(
         const response = await handler(toEvent(messages), lambdaContext("lookup-batch", 60_000));
         const failedIds = new Set(response.batchItemFailures.map((f) => f.itemIdentifier));
         const done = messages.filter((m) => !failedIds.has(m.MessageId!));
-        for (const m of messages) if (failedIds.has(m.MessageId!)) failed.push(m.ReceiptHandle!);
+        for (const m of messages) {
+          if (!failedIds.has(m.MessageId!)) continue;
+          failed.push(m.ReceiptHandle!);
+          failedMessageIds.push(m.MessageId!);
+        }
         if (done.length > 0) {
           await sqs.send(
             new DeleteMessageBatchCommand({
@@ -87,7 +92,7 @@ export function eventSource(
         }),
       );
     }
-    return { invocations, failed };
+    return { invocations, failed, failedMessageIds };
   }
   return { pass, sqs, queueUrl };
 }
