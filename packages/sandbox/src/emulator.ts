@@ -52,6 +52,14 @@ export interface EmulatorRequest {
   requestId: string;
 }
 
+/** A request as the emulator received it, before any parsing. */
+export interface RecordedRequest {
+  method: string;
+  rawUrl: string;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+}
+
 export interface Reply {
   status: number;
   headers?: Record<string, string>;
@@ -138,6 +146,7 @@ export class Emulator {
   private readonly dialect: Dialect;
   private readonly counters = new Map<string, number>();
   private readonly seen = new Map<string, { first: number; last: number }>();
+  private recording: RecordedRequest[] | undefined;
   private faults: ActiveFault[] = [];
   private readonly hits = new Map<string, number[]>();
   private readonly sockets = new Set<Socket>();
@@ -261,6 +270,18 @@ export class Emulator {
     else this.seen.set(name, { first: now, last: now });
   }
 
+  /** Starts keeping every non-admin request as received (raw URL, headers, body). */
+  startRecording(): void {
+    this.recording = [];
+  }
+
+  /** Stops recording and returns what was received. */
+  stopRecording(): RecordedRequest[] {
+    const out = this.recording ?? [];
+    this.recording = undefined;
+    return out;
+  }
+
   /** When a counter was first and last incremented (performance.now() ms), for rates. */
   span(name: string): { first: number; last: number } | undefined {
     return this.seen.get(name);
@@ -278,6 +299,7 @@ export class Emulator {
       send(res, this.admin(method, url.pathname.slice(ADMIN_PREFIX.length), rawBody));
       return;
     }
+    this.recording?.push({ method, rawUrl, headers, rawBody });
     this.sequence += 1;
     const requestId = `${this.name.slice(0, 2)}${Date.now().toString(36)}${this.sequence.toString(36)}`;
     const req: EmulatorRequest = {

@@ -11,6 +11,7 @@ export {
   type FaultKind,
   type FaultRule,
   type Knobs,
+  type RecordedRequest,
 } from "./emulator.ts";
 export { createFeishuEmulator, type FeishuApp, type FeishuEmulator, feishuMobileKey } from "./feishu.ts";
 export {
