@@ -88,7 +88,7 @@ export async function callUpstream<T>(
     } catch (caught) {
       const error =
         caught instanceof DirgateError
-          ? caught
+          ? scrubError(caught, scrub)
           : new DirgateError(
               "INTERNAL",
               `${request.name}: ${scrub(String((caught as Error)?.message ?? caught))}`,
@@ -110,6 +110,23 @@ export async function callUpstream<T>(
     }
   }
   throw lastError ?? new DirgateError("INTERNAL", `${request.name}: no attempt made`);
+}
+
+/** The same error, with credentials stripped from its message and from what upstream said. */
+function scrubError(error: DirgateError, scrub: (text: string) => string): DirgateError {
+  const message = scrub(error.message);
+  const upstream = error.upstream && {
+    ...error.upstream,
+    ...(error.upstream.message !== undefined ? { message: scrub(error.upstream.message) } : {}),
+  };
+  if (message === error.message && upstream?.message === error.upstream?.message) return error;
+  return new DirgateError(error.code, message, {
+    upstream,
+    retryable: error.retryable,
+    retryAfterMs: error.retryAfterMs,
+    tokenRejected: error.tokenRejected,
+    details: error.details,
+  });
 }
 
 async function send(

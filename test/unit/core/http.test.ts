@@ -140,4 +140,20 @@ describe("callUpstream", () => {
     expect(error.message).not.toContain("tok-123");
     expect(String(error.stack)).not.toContain("tok-123");
   });
+
+  it("strips credentials from what upstream said, not only from network errors", async () => {
+    const { deps } = fakeDeps([() => new Response("", { status: 400 })]);
+    const echoing = () => {
+      throw new DirgateError("UPSTREAM_ERROR", "upstream said: bad request GET /x?access_token=tok-123", {
+        upstream: { code: "400", message: "invalid call to /x?access_token=tok-123&appsecret=sec-456" },
+      });
+    };
+    const error = (await callUpstream({ ...request, secrets: ["tok-123", "sec-456"] }, echoing, deps).catch(
+      (e: unknown) => e,
+    )) as DirgateError;
+    expect(error.code).toBe("UPSTREAM_ERROR");
+    expect(JSON.stringify(error)).not.toMatch(/tok-123|sec-456/);
+    expect(error.message).toContain("access_token=[REDACTED]");
+    expect(error.upstream?.code).toBe("400");
+  });
 });
