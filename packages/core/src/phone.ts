@@ -58,3 +58,13 @@ export function maskMobile(mobile: string): string {
   const national = digits.length > 11 ? digits.slice(-11) : digits;
   return `${national.slice(0, 3)}****${national.slice(-4)}`;
 }
+
+/**
+ * The form DingTalk and EIAM take a mobile in: mainland numbers as their 11 digits, others as
+ * `+852-51234567`.
+ */
+export function toDashedMobile(mobile: Mobile): string {
+  return mobile.countryCode === "86"
+    ? mobile.nationalNumber
+    : `+${mobile.countryCode}-${mobile.nationalNumber}`;
+}

@@ -1,33 +1,20 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { type CallOptions, DirgateError } from "@dirgate/core";
 import type { ProviderClient } from "@dirgate/providers";
 import type middy from "@middy/core";
 import type { LookupContext } from "./context.ts";
+import { baseMiddlewares } from "./middleware/base.ts";
 import { connectionMiddleware } from "./middleware/connection.ts";
-import { jsonResponseMiddleware, securityHeadersMiddleware } from "./middleware/http-response.ts";
-import { problemJsonMiddleware } from "./middleware/problem-json.ts";
 import { requestMiddleware } from "./middleware/request.ts";
 import { type RouteName, routeByName } from "./routes.ts";
 import type { Runtime } from "./runtime.ts";
 
-/**
- * The middleware chain of a lookup Lambda, in order: Powertools logging with the request id,
- * security headers, problem+json errors, the JSON answer, input validation, the connection.
- */
+/** The middleware chain of a lookup Lambda: the shared head, then input validation and the connection. */
 export function lookupMiddlewares(
   name: RouteName,
   runtime: Runtime,
 ): middy.MiddlewareObj<unknown, unknown, Error, LookupContext>[] {
   return [
-    injectLambdaContext(runtime.logger, { resetKeys: true }) as middy.MiddlewareObj<
-      unknown,
-      unknown,
-      Error,
-      LookupContext
-    >,
-    securityHeadersMiddleware(),
-    problemJsonMiddleware(runtime),
-    jsonResponseMiddleware(),
+    ...baseMiddlewares<LookupContext>(runtime),
     requestMiddleware(routeByName(name), runtime),
     connectionMiddleware(runtime),
   ] as middy.MiddlewareObj<unknown, unknown, Error, LookupContext>[];

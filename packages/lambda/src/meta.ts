@@ -1,27 +1,12 @@
-import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { DirgateError } from "@dirgate/core";
-import type middy from "@middy/core";
 import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
 import { renderDocsPage } from "./docs-page.ts";
-import { jsonResponseMiddleware, securityHeadersMiddleware } from "./middleware/http-response.ts";
-import { problemJsonMiddleware } from "./middleware/problem-json.ts";
+import { baseMiddlewares } from "./middleware/base.ts";
 import { buildOpenApiDocument } from "./openapi.ts";
 import type { Runtime } from "./runtime.ts";
 
-/** The meta Lambda's chain: logging, security headers, problem+json, the JSON answer. No credentials. */
-export function metaMiddlewares(runtime: Runtime): middy.MiddlewareObj<unknown, unknown, Error, Context>[] {
-  return [
-    injectLambdaContext(runtime.logger, { resetKeys: true }) as middy.MiddlewareObj<
-      unknown,
-      unknown,
-      Error,
-      Context
-    >,
-    securityHeadersMiddleware(),
-    problemJsonMiddleware(runtime),
-    jsonResponseMiddleware(),
-  ];
-}
+/** The meta Lambda needs only the shared head: no input beyond the route, no credentials. */
+export const metaMiddlewares = (runtime: Runtime) => baseMiddlewares<Context>(runtime);
 
 /** `GET /v1/health`, `GET /v1/openapi.json`, `GET /docs`. */
 export function meta(runtime: Runtime) {

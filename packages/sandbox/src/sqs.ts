@@ -28,6 +28,9 @@ interface Queue {
 
 const ACCOUNT = "000000000000";
 
+/** One entry of SendMessageBatch or DeleteMessageBatch. */
+type BatchEntry = { Id: string; MessageBody?: string; ReceiptHandle?: string };
+
 export function createSqsEmulator(options: { region?: string; seed?: number } = {}) {
   const region = options.region ?? "us-east-1";
   const queues = new Map<string, Queue>();
@@ -109,6 +112,22 @@ export function createSqsEmulator(options: { region?: string; seed?: number } = 
     return out;
   }
 
+  /** The queue and the 1–10 entries of a batch request, or SQS's error for them. */
+  function readBatch(
+    input: Record<string, unknown>,
+    entryName: string,
+  ): { queue: Queue; entries: BatchEntry[] } | Reply {
+    const queue = byUrl(input["QueueUrl"]);
+    if (!queue) return awsError("QueueDoesNotExist", "The specified queue does not exist.");
+    const entries = input["Entries"];
+    if (!Array.isArray(entries) || entries.length === 0) {
+      return awsError("EmptyBatchRequest", `There should be at least one ${entryName} in the request.`);
+    }
+    if (entries.length > 10)
+      return awsError("TooManyEntriesInBatchRequest", "Maximum number of entries per request are 10.");
+    return { queue, entries: entries as BatchEntry[] };
+  }
+
   const operations: Record<string, (input: Record<string, unknown>) => Reply> = {
     CreateQueue(input) {
       const name = input["QueueName"];
@@ -159,16 +178,9 @@ export function createSqsEmulator(options: { region?: string; seed?: number } = 
       return ok({ MessageId: message.messageId, MD5OfMessageBody: message.md5 });
     },
     SendMessageBatch(input) {
-      const queue = byUrl(input["QueueUrl"]);
-      if (!queue) return awsError("QueueDoesNotExist", "The specified queue does not exist.");
-      const entries = input["Entries"];
-      if (!Array.isArray(entries) || entries.length === 0)
-        return awsError(
-          "EmptyBatchRequest",
-          "There should be at least one SendMessageBatchRequestEntry in the request.",
-        );
-      if (entries.length > 10)
-        return awsError("TooManyEntriesInBatchRequest", "Maximum number of entries per request are 10.");
+      const batch = readBatch(input, "SendMessageBatchRequestEntry");
+      if ("status" in batch) return batch;
+      const { queue, entries } = batch;
       const ids = entries.map((e: { Id?: string }) => e.Id);
       if (new Set(ids).size !== ids.length)
         return awsError(
@@ -231,16 +243,9 @@ export function createSqsEmulator(options: { region?: string; seed?: number } = 
       return ok({});
     },
     DeleteMessageBatch(input) {
-      const queue = byUrl(input["QueueUrl"]);
-      if (!queue) return awsError("QueueDoesNotExist", "The specified queue does not exist.");
-      const entries = input["Entries"];
-      if (!Array.isArray(entries) || entries.length === 0)
-        return awsError(
-          "EmptyBatchRequest",
-          "There should be at least one DeleteMessageBatchRequestEntry in the request.",
-        );
-      if (entries.length > 10)
-        return awsError("TooManyEntriesInBatchRequest", "Maximum number of entries per request are 10.");
+      const batch = readBatch(input, "DeleteMessageBatchRequestEntry");
+      if ("status" in batch) return batch;
+      const { queue, entries } = batch;
       const successful = [];
       const failed = [];
       for (const entry of entries as { Id: string; ReceiptHandle?: string }[]) {

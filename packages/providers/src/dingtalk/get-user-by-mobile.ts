@@ -3,6 +3,7 @@ import {
   type DirectoryUser,
   DirgateError,
   parseMobile,
+  toDashedMobile,
   type UserByMobileInput,
   type UserRef,
 } from "@dirgate/core";
@@ -28,9 +29,7 @@ export async function getUserByMobile(
   loadProfile: (userId: string) => Promise<DirectoryUser>,
   options?: CallOptions,
 ): Promise<DirectoryUser | UserRef> {
-  const mobile = parseMobile(input.mobile);
-  const wire =
-    mobile.countryCode === "86" ? mobile.nationalNumber : `+${mobile.countryCode}-${mobile.nationalNumber}`;
+  const wire = toDashedMobile(parseMobile(input.mobile));
   const body = await api.call(
     "dingtalk.getbymobile",
     "POST",

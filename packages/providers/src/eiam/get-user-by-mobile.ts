@@ -2,6 +2,7 @@ import {
   type CallOptions,
   type DirectoryUser,
   parseMobile,
+  toDashedMobile,
   type UserByMobileInput,
   type UserRef,
 } from "@dirgate/core";
@@ -15,9 +16,7 @@ export async function getUserByMobile(
   input: UserByMobileInput,
   options?: CallOptions,
 ): Promise<DirectoryUser | UserRef> {
-  const mobile = parseMobile(input.mobile);
-  const wire =
-    mobile.countryCode === "86" ? mobile.nationalNumber : `+${mobile.countryCode}-${mobile.nationalNumber}`;
+  const wire = toDashedMobile(parseMobile(input.mobile));
   const body = await api.call(
     "eiam.user-by-mobile",
     "POST",
