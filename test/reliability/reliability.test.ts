@@ -1,5 +1,8 @@
 import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
+import { once } from "node:events";
+import { closeSync, mkdtempSync, openSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { DEMO_CREDENTIALS, type RecordedRequest } from "@dirgate/sandbox";
 import type { APIGatewayProxyEventV2 } from "aws-lambda";
 import fc from "fast-check";
@@ -543,15 +546,21 @@ describe("access control", () => {
 
 describe("load: 10 000 requests at concurrency 64 with 1 % injected faults", () => {
   it("answers every request with a documented code and holds its memory (a process of its own)", async () => {
+    // stdout to a file: synchronous writes, as a drained Lambda log stream (a pipe the parent reads
+    // late would queue the child's log lines in its memory and spoil the RSS figure).
+    const outFile = join(mkdtempSync(join(tmpdir(), "dirgate-load-")), "stdout.log");
+    const out = openSync(outFile, "w");
     const child = spawn(
       process.execPath,
       ["--import", "tsx", new URL("./load-child.ts", import.meta.url).pathname, "10000"],
       {
-        stdio: ["ignore", "pipe", "inherit"],
+        stdio: ["ignore", out, "inherit"],
       },
     );
-    const lines: string[] = [];
-    for await (const line of createInterface({ input: child.stdout! })) lines.push(line);
+    const [exitCode] = (await once(child, "exit")) as [number];
+    closeSync(out);
+    expect(exitCode).toBe(0);
+    const lines = readFileSync(outFile, "utf8").split("\n");
     const report = JSON.parse(lines.find((l) => l.startsWith("REPORT "))!.slice(7)) as {
       statuses: Record<string, number>;
       codes: string[];
