@@ -546,7 +546,8 @@ describe("access control", () => {
 
 describe("load: 10 000 requests at concurrency 64 with 1 % injected faults", () => {
   it("answers every request with a documented code and holds its memory (a process of its own)", async () => {
-    // stdout to a file: synchronous writes, as a drained Lambda log stream (a pipe the parent reads
+    // stdout and stderr (Powertools writes warnings there) to a file: synchronous writes, as a drained
+    // Lambda log stream (a pipe the parent reads
     // late would queue the child's log lines in its memory and spoil the RSS figure).
     const outFile = join(mkdtempSync(join(tmpdir(), "dirgate-load-")), "stdout.log");
     const out = openSync(outFile, "w");
@@ -554,7 +555,7 @@ describe("load: 10 000 requests at concurrency 64 with 1 % injected faults", () 
       process.execPath,
       ["--import", "tsx", new URL("./load-child.ts", import.meta.url).pathname, "10000"],
       {
-        stdio: ["ignore", out, "inherit"],
+        stdio: ["ignore", out, out],
       },
     );
     const [exitCode] = (await once(child, "exit")) as [number];
