@@ -546,9 +546,9 @@ describe("access control", () => {
 
 describe("load: 10 000 requests at concurrency 64 with 1 % injected faults", () => {
   it("answers every request with a documented code and holds its memory (a process of its own)", async () => {
-    // stdout and stderr (Powertools writes warnings there) to a file: synchronous writes, as a drained
-    // Lambda log stream (a pipe the parent reads
-    // late would queue the child's log lines in its memory and spoil the RSS figure).
+    // stdout and stderr (Powertools writes warnings there) to a file: synchronous writes, as a
+    // drained Lambda log stream. (A pipe the parent reads late would queue the child's log lines in
+    // its memory and spoil the RSS figure.)
     const outFile = join(mkdtempSync(join(tmpdir(), "dirgate-load-")), "stdout.log");
     const out = openSync(outFile, "w");
     const child = spawn(
