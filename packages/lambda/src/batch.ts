@@ -128,14 +128,7 @@ export function lookupBatch(runtime: Runtime, sink: ResultSink = sqsResultSink(r
           return client.departmentUsers(input.data as z.input<typeof DepartmentUsersInputSchema>, options);
       }
     };
-    try {
-      return await call(loaded.client);
-    } catch (error) {
-      const rejected = error instanceof DirgateError && error.code === "UPSTREAM_AUTH_FAILED";
-      const fresh = rejected ? await registry.reload(loaded) : undefined;
-      if (!fresh) throw error;
-      return call(fresh.client);
-    }
+    return registry.withClient(loaded, call);
   };
 
   const processRecord = async (record: SQSRecord, deadline: number | undefined): Promise<Outcome> => {

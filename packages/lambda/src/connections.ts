@@ -88,6 +88,22 @@ export class ConnectionRegistry {
     return fresh;
   }
 
+  /**
+   * Runs `call` with the connection's client. When upstream rejects the connection's credentials,
+   * the secret is read again once and, if it changed, `call` runs again: a rotated secret heals by
+   * itself. (A rejected *token* is handled below this, by the client's token cache.)
+   */
+  async withClient<T>(loaded: LoadedConnection, call: (client: ProviderClient) => Promise<T>): Promise<T> {
+    try {
+      return await call(loaded.client);
+    } catch (error) {
+      if (!(error instanceof DirgateError && error.code === "UPSTREAM_AUTH_FAILED")) throw error;
+      const fresh = await this.reload(loaded);
+      if (!fresh) throw error;
+      return call(fresh.client);
+    }
+  }
+
   /** Reads the secret again (upstream rejected its credentials); undefined when it has not changed. */
   async reload(previous: LoadedConnection): Promise<LoadedConnection | undefined> {
     clearCache([this.cacheKey(previous.id)]);

@@ -9,9 +9,8 @@ export interface LookupState {
   source: "http" | "direct";
   connectionId: string;
   input: Record<string, unknown>;
-  client?: ProviderClient;
-  /** Re-reads the connection's secret (after upstream rejected its credentials); undefined if unchanged. */
-  reload?: () => Promise<ProviderClient | undefined>;
+  /** Runs a call on the connection's client (re-reading the secret once if upstream rejects it). */
+  withClient?: <T>(call: (client: ProviderClient) => Promise<T>) => Promise<T>;
   /** Epoch ms the operation must finish by. */
   deadline?: number;
 }

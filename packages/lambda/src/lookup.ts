@@ -1,4 +1,4 @@
-import { type CallOptions, DirgateError } from "@dirgate/core";
+import type { CallOptions } from "@dirgate/core";
 import type { ProviderClient } from "@dirgate/providers";
 import type middy from "@middy/core";
 import type { LookupContext } from "./context.ts";
@@ -21,8 +21,8 @@ export function lookupMiddlewares(
 }
 
 /**
- * The handler body of a lookup Lambda: one operation call on the connection's client. When upstream
- * rejects the connection's credentials, the secret is read again once: a rotated secret heals by itself.
+ * The handler body of a lookup Lambda: one operation call on the connection's client (which
+ * re-reads the secret once when upstream rejects the credentials: a rotated secret heals by itself).
  */
 export function lookup<T>(
   operation: (client: ProviderClient, input: never, options: CallOptions) => Promise<T>,
@@ -30,15 +30,6 @@ export function lookup<T>(
   return async (_event: unknown, context: LookupContext): Promise<T> => {
     const state = context.dirgate;
     const options = { deadline: state.deadline };
-    try {
-      return await operation(state.client!, state.input as never, options);
-    } catch (error) {
-      const rejected =
-        error instanceof DirgateError && error.code === "UPSTREAM_AUTH_FAILED" && !error.tokenRejected;
-      const fresh = rejected ? await state.reload?.() : undefined;
-      if (!fresh) throw error;
-      state.client = fresh;
-      return operation(fresh, state.input as never, options);
-    }
+    return state.withClient!((client) => operation(client, state.input as never, options));
   };
 }

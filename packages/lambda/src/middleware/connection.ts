@@ -24,8 +24,7 @@ export function connectionMiddleware(
     if (allow && !callerIdentities(request.event).some((identity) => allow.includes(identity))) {
       throw new DirgateError("FORBIDDEN", `this caller may not use connection ${state.connectionId}`);
     }
-    state.client = loaded.client;
-    state.reload = async () => (await registry.reload(loaded))?.client;
+    state.withClient = (call) => registry.withClient(loaded, call);
   };
 
   return { before: connectionMiddlewareBefore };
