@@ -3,7 +3,7 @@ import { mkdirSync, statSync } from "node:fs";
 import { promisify } from "node:util";
 import { DEMO_CREDENTIALS, type Sandbox } from "@dirgate/sandbox";
 import { build } from "esbuild";
-import { buildHttpEvent, matchRoute } from "../packages/lambda/src/local-server.ts";
+import { apiEvent } from "../test/helpers/lambda.ts";
 import { type Figure, functionEnv, percentile, round } from "./lib.ts";
 
 const run = promisify(execFile);
@@ -34,17 +34,6 @@ async function bundle(
       : {}),
   });
   return outfile;
-}
-
-function event(method: string, url: string, body?: unknown) {
-  const matched = matchRoute(method, new URL(url, "http://x").pathname);
-  if (matched instanceof Error) throw matched;
-  const payload = body === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify(body));
-  return buildHttpEvent(
-    { method, url, headers: body ? { "content-type": "application/json" } : {}, body: payload },
-    matched.route,
-    matched.params,
-  );
 }
 
 /**
@@ -89,7 +78,9 @@ export async function coldStart(sbx: Sandbox, runs: number): Promise<Figure[]> {
     {
       name: "users-by-mobile",
       entry: "functions/users-by-mobile.ts",
-      event: event("POST", "/v1/connections/demo-eiam/users/by-mobile", { mobile: "15204130007" }),
+      event: apiEvent("POST", "/v1/connections/demo-eiam/users/by-mobile", {
+        body: { mobile: "15204130007" },
+      }),
       raw: [
         secretFetch("demo-eiam"),
         {
@@ -109,7 +100,7 @@ export async function coldStart(sbx: Sandbox, runs: number): Promise<Figure[]> {
     {
       name: "user-by-id",
       entry: "functions/user-by-id.ts",
-      event: event("GET", "/v1/connections/demo-dingtalk/users/zhangsan"),
+      event: apiEvent("GET", "/v1/connections/demo-dingtalk/users/zhangsan"),
       raw: [
         secretFetch("demo-dingtalk"),
         dtToken,
@@ -119,10 +110,10 @@ export async function coldStart(sbx: Sandbox, runs: number): Promise<Figure[]> {
     {
       name: "department-users",
       entry: "functions/department-users.ts",
-      event: event("GET", `/v1/connections/demo-feishu/departments/${BIG}/users?pageSize=50`),
+      event: apiEvent("GET", `/v1/connections/demo-feishu/departments/${BIG}/users?pageSize=50`),
       raw: [secretFetch("demo-feishu"), feishuToken, list],
     },
-    { name: "meta (health)", entry: "functions/meta.ts", event: event("GET", "/v1/health"), raw: [] },
+    { name: "meta (health)", entry: "functions/meta.ts", event: apiEvent("GET", "/v1/health"), raw: [] },
     {
       name: "peer: department-users on @larksuiteoapi/node-sdk",
       entry: "bench/peers/lark-department-users.ts",

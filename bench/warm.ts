@@ -1,17 +1,12 @@
 import { DEMO_CREDENTIALS, type Sandbox } from "@dirgate/sandbox";
 import * as lark from "@larksuiteoapi/node-sdk";
-import { buildHttpEvent, lambdaContext, matchRoute } from "../packages/lambda/src/local-server.ts";
+import { lambdaContext } from "../packages/lambda/src/local-server.ts";
+import { apiEvent } from "../test/helpers/lambda.ts";
 import { type Figure, functionEnv, percentile, round, timeCalls } from "./lib.ts";
 
 type Handler = (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
 
 const BIG = "od-5caa30529e8feabe141512b5c3c7153a";
-
-function event(method: string, url: string) {
-  const matched = matchRoute(method, new URL(url, "http://x").pathname);
-  if (matched instanceof Error) throw matched;
-  return buildHttpEvent({ method, url, headers: {}, body: Buffer.alloc(0) }, matched.route, matched.params);
-}
 
 /**
  * Warm overhead: the full handler (Middy chain, API Gateway v2 event, in-process) against the raw
@@ -57,9 +52,9 @@ export async function warmOverhead(sbx: Sandbox, iterations: number): Promise<Fi
 
   // API Gateway builds the event; building it is not dirgate's time.
   const events = {
-    dingtalk: event("GET", "/v1/connections/demo-dingtalk/users/zhangsan"),
-    feishu: event("GET", "/v1/connections/demo-feishu/users/3e3cf96b"),
-    department: event("GET", `/v1/connections/demo-feishu/departments/${BIG}/users?pageSize=50`),
+    dingtalk: apiEvent("GET", "/v1/connections/demo-dingtalk/users/zhangsan"),
+    feishu: apiEvent("GET", "/v1/connections/demo-feishu/users/3e3cf96b"),
+    department: apiEvent("GET", `/v1/connections/demo-feishu/departments/${BIG}/users?pageSize=50`),
   };
   const cases = [
     {
