@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import { type Figure, round } from "./lib.ts";
@@ -22,12 +23,24 @@ export async function localApiLoad(seconds: number, connections = 32): Promise<F
       break;
     }
   }
+  // RSS of the API process, from the outside (VmRSS), before and after the measured run.
+  const rssOf = (pid: number | undefined) => {
+    const status = pid ? readFileSync(`/proc/${pid}/status`, "utf8") : "";
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+  };
   try {
+    await autocannon({
+      url: `${url}/v1/connections/demo-dingtalk/users/zhangsan`,
+      connections,
+      duration: Math.max(1, Math.round(seconds / 2)),
+    });
+    const rssBefore = rssOf(child.pid);
     const result = await autocannon({
       url: `${url}/v1/connections/demo-dingtalk/users/zhangsan`,
       connections,
       duration: seconds,
     });
+    const rssAfter = rssOf(child.pid);
     return [
       {
         name: `load: requests per second (GET user-by-id, ${connections} connections, ${seconds} s)`,
@@ -42,6 +55,13 @@ export async function localApiLoad(seconds: number, connections = 32): Promise<F
         unit: "answers",
         target: "= 0",
         meets: result.non2xx + result.errors === 0,
+      },
+      {
+        name: "load: RSS growth over the run (after a warm-up run)",
+        value: round(rssAfter / rssBefore, 3),
+        unit: "×",
+        target: "< 1.2",
+        meets: rssAfter / rssBefore < 1.2,
       },
     ];
   } finally {

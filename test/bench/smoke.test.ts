@@ -34,7 +34,7 @@ describe("bench smoke", () => {
     expectAll("cold: peak RSS,", 4);
     expectAll("economy:", 4);
     expectAll("batch:", 5);
-    expectAll("load:", 4);
+    expectAll("load:", 5);
     for (const f of report.figures.filter((f) => !f.name.startsWith("warm official SDK"))) {
       expect(typeof f.value, f.name).toBe("number");
       expect(f.unit, f.name).toBeTruthy();

@@ -14,8 +14,8 @@ const gc = runInNewContext("gc") as () => void;
 const settled = () => {
   gc();
   gc();
-  const { rss, heapUsed } = process.memoryUsage();
-  return { rss, heap: heapUsed };
+  const { rss, heapUsed, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heap: heapUsed, native: external + arrayBuffers };
 };
 
 const total = Number(process.argv[2] ?? 10_000);

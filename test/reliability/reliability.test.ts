@@ -565,8 +565,8 @@ describe("load: 10 000 requests at concurrency 64 with 1 % injected faults", () 
     const report = JSON.parse(lines.find((l) => l.startsWith("REPORT "))!.slice(7)) as {
       statuses: Record<string, number>;
       codes: string[];
-      before: { rss: number; heap: number; peakRss: number };
-      after: { rss: number; heap: number };
+      before: { rss: number; heap: number; native: number; peakRss: number };
+      after: { rss: number; heap: number; native: number };
       tokens: string[];
     };
     const answered = Object.values(report.statuses).reduce((a, b) => a + b, 0);
@@ -577,16 +577,19 @@ describe("load: 10 000 requests at concurrency 64 with 1 % injected faults", () 
     for (const status of Object.keys(report.statuses)) expect(["200", "503"]).toContain(status);
     for (const code of report.codes) expect(code).toBe("UPSTREAM_UNAVAILABLE");
     expect(report.statuses["200"]).toBeGreaterThan(9_900);
-    // Settled RSS after the run stays within 20 % of settled RSS after the warm-up; retained heap too.
-    expect(report.after.rss / report.before.rss).toBeLessThan(1.2);
+    // What a leak grows — retained JS heap and native buffers after a full GC — stays within 20 %.
+    // RSS is only a sanity bound here: on a shared 2-core CI box it varied 0.95–1.68× run to run with
+    // a flat heap (V8 and malloc keep freed pages). `npm run bench` reports RSS growth of a quiet run.
     expect(report.after.heap / report.before.heap).toBeLessThan(1.2);
+    expect(report.after.native / report.before.native).toBeLessThan(1.2);
+    expect(report.after.rss / report.before.rss).toBeLessThan(2);
     // Its log lines join the redaction checks, its tokens the needles.
     const logs = lines.filter((l) => l.startsWith("{"));
     expect(logs.length).toBeGreaterThan(10_000);
     logLines.push(...logs);
     for (const t of report.tokens) tokens.add(t);
     console.log(
-      `load: ${answered} answered (${JSON.stringify(report.statuses)}); RSS settled after warm-up ${(report.before.rss / 1e6).toFixed(0)} MB, after the run ${(report.after.rss / 1e6).toFixed(0)} MB; heap ${(report.before.heap / 1e6).toFixed(1)} → ${(report.after.heap / 1e6).toFixed(1)} MB`,
+      `load: ${answered} answered (${JSON.stringify(report.statuses)}); RSS settled after warm-up ${(report.before.rss / 1e6).toFixed(0)} MB, after the run ${(report.after.rss / 1e6).toFixed(0)} MB; heap ${(report.before.heap / 1e6).toFixed(1)} → ${(report.after.heap / 1e6).toFixed(1)} MB; native ${(report.before.native / 1e6).toFixed(1)} → ${(report.after.native / 1e6).toFixed(1)} MB`,
     );
   }, 180_000);
 });
