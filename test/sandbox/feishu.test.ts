@@ -28,9 +28,11 @@ describe("Feishu tenant_access_token/internal", () => {
   });
 
   it("issues a new token in the last quarter of its life, and the old one stays valid", async () => {
-    sbx.current.feishu.emulator.setKnobs({ tokenTtlSeconds: 0.4 });
+    // 1.2 s life: after 0.95 s, 0.25 s are left (< a quarter: a new token), and the old one stays
+    // valid for those 0.25 s — room for a slow machine.
+    sbx.current.feishu.emulator.setKnobs({ tokenTtlSeconds: 1.2 });
     const first = await postJson(url(), creds);
-    await new Promise((r) => setTimeout(r, 320));
+    await new Promise((r) => setTimeout(r, 950));
     const second = await postJson(url(), creds);
     expect(second.json.tenant_access_token).not.toBe(first.json.tenant_access_token);
     const withOld = await get(
