@@ -5,8 +5,6 @@ import type { RouteDefinition } from "./routes.ts";
 /** What the middlewares hand the operation: on `request.context.dirgate`. */
 export interface LookupState {
   route: RouteDefinition;
-  /** `http` for API Gateway events, `direct` for a direct invocation. */
-  source: "http" | "direct";
   connectionId: string;
   input: Record<string, unknown>;
   /** Runs a call on the connection's client (re-reading the secret once if upstream rejects it). */

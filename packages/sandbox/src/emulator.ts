@@ -256,12 +256,6 @@ export class Emulator {
     this.dialect.reset();
   }
 
-  /** Zeroes the counters only. */
-  resetCounters(): void {
-    this.counters.clear();
-    this.seen.clear();
-  }
-
   private count(name: string): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + 1);
     const now = performance.now();

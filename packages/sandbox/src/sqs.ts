@@ -23,7 +23,6 @@ interface Queue {
   messages: Message[];
   visibilityTimeoutSeconds: number;
   redrive?: { deadLetterTargetArn: string; maxReceiveCount: number };
-  sentCount: number;
 }
 
 const ACCOUNT = "000000000000";
@@ -72,7 +71,6 @@ export function createSqsEmulator(options: { region?: string; seed?: number } = 
       redrive: dlq
         ? { deadLetterTargetArn: dlq.arn, maxReceiveCount: settings.maxReceiveCount ?? 5 }
         : undefined,
-      sentCount: 0,
     });
     return urlFor(name);
   }
@@ -87,7 +85,6 @@ export function createSqsEmulator(options: { region?: string; seed?: number } = 
       invisibleUntil: 0,
     };
     queue.messages.push(message);
-    queue.sentCount += 1;
     return message;
   }
 
@@ -337,7 +334,6 @@ export function createSqsEmulator(options: { region?: string; seed?: number } = 
     reset: () => {
       for (const queue of queues.values()) {
         queue.messages = [];
-        queue.sentCount = 0;
       }
     },
   };
@@ -373,8 +369,6 @@ export function createSqsEmulator(options: { region?: string; seed?: number } = 
         receiveCount: m.receiveCount,
       }));
     },
-    /** Messages ever sent to a queue since the last reset. */
-    sentCount: (name: string) => queues.get(name)?.sentCount ?? 0,
     queueUrl: (name: string) => queues.get(name)?.url,
   };
 }

@@ -24,7 +24,6 @@ export function requestMiddleware(
       typeof context.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : undefined;
     context.dirgate = {
       route,
-      source: http ? "http" : "direct",
       connectionId: parts.params["connection"] ?? "",
       input: route.toInput ? route.toInput(parts) : {},
       deadline:
