@@ -25,6 +25,20 @@ beforeAll(async () => {
   handler = (await import("../../functions/lookup-batch.ts")).handler as unknown as typeof handler;
 });
 
+interface Result {
+  id: string | null;
+  messageId: string;
+  ok: boolean;
+  error?: { code: string };
+  user?: { id: string };
+  items?: unknown[];
+}
+
+/** Everything on the results queue so far, parsed. */
+function readResults(): Result[] {
+  return sbx.current.sqs.messages("dirgate-results").map((m) => JSON.parse(m.body) as Result);
+}
+
 /** 1000 lookups: mixed connections and operations, 5 % invalid messages, 5 % unknown users. */
 function makeRecords() {
   const rng = createRng(42);
@@ -114,15 +128,7 @@ describe("lookup-batch: 1000 records, nothing lost", () => {
 
     // Act: the first delivery, then re-deliver whatever was reported failed until nothing is left.
     const first = await source.pass();
-    const afterFirst = sbx.current.sqs.messages("dirgate-results").map(
-      (m) =>
-        JSON.parse(m.body) as {
-          id: string | null;
-          messageId: string;
-          ok: boolean;
-          error?: { code: string };
-        },
-    );
+    const afterFirst = readResults();
     let passes = 1;
     let failed = first.failed.length;
     while (failed > 0 && passes < 10) {
@@ -131,17 +137,7 @@ describe("lookup-batch: 1000 records, nothing lost", () => {
     }
 
     // Assess
-    const results = sbx.current.sqs.messages("dirgate-results").map(
-      (m) =>
-        JSON.parse(m.body) as {
-          id: string | null;
-          messageId: string;
-          ok: boolean;
-          error?: { code: string };
-          user?: { id: string };
-          items?: unknown[];
-        },
-    );
+    const results = readResults();
     const byMessage = new Map<string, number>();
     for (const r of results) byMessage.set(r.messageId, (byMessage.get(r.messageId) ?? 0) + 1);
     expect(failed).toBe(0);
