@@ -18,7 +18,7 @@ export default $config({
     };
   },
   async run() {
-    const { ROUTES } = await import("./packages/lambda/src/routes.ts");
+    const { ROUTES } = await import("./packages/core/src/routes.ts");
     const stage = $app.stage;
     const prefix = process.env.DIRGATE_SECRET_PREFIX ?? `dirgate/${stage}`;
     const connectionSecrets = `arn:aws:secretsmanager:*:*:secret:${prefix}/connections/*`;
@@ -38,10 +38,10 @@ export default $config({
 
     const functions: Record<string, sst.aws.Function> = {};
     for (const route of ROUTES) {
-      if (functions[route.function]) continue;
+      if (functions[route.lambda]) continue;
       const needsSecrets = route.auth !== "none";
-      functions[route.function] = new sst.aws.Function(route.function, {
-        handler: `functions/${route.function}.handler`,
+      functions[route.lambda] = new sst.aws.Function(route.lambda, {
+        handler: `functions/${route.lambda}.handler`,
         runtime: "nodejs22.x",
         architecture: "arm64",
         memory: "512 MB",
@@ -60,7 +60,7 @@ export default $config({
     for (const route of ROUTES) {
       api.route(
         `${route.method} ${route.path}`,
-        functions[route.function]!.arn,
+        functions[route.lambda]!.arn,
         route.auth === "none" ? {} : { auth },
       );
     }

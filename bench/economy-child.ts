@@ -1,5 +1,5 @@
+import { buildHttpEvent, lambdaContext, matchRoute } from "@dirgate/dev";
 import pLimit from "p-limit";
-import { buildHttpEvent, lambdaContext, matchRoute } from "../packages/lambda/src/local-server.ts";
 
 /** A cold container: N lookups at concurrency C over the demo connections, through the full handler. */
 const [total, concurrency] = process.argv.slice(2).map(Number) as [number, number];

@@ -9,7 +9,7 @@ import { type Figure, round } from "./lib.ts";
 export async function localApiLoad(seconds: number, connections = 32): Promise<Figure[]> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", new URL("../packages/lambda/src/start.ts", import.meta.url).pathname],
+    ["--import", "tsx", new URL("../packages/dev/src/start.ts", import.meta.url).pathname],
     {
       env: { ...process.env, PORT: "0", LOG_LEVEL: "SILENT" },
       stdio: ["ignore", "pipe", "inherit"],

@@ -6,6 +6,7 @@ import { coldStart } from "./cold.ts";
 import { upstreamEconomy } from "./economy.ts";
 import { type Figure, machine } from "./lib.ts";
 import { localApiLoad } from "./load.ts";
+import { unknownConnections } from "./unknown-connections.ts";
 import { warmOverhead } from "./warm.ts";
 
 /**
@@ -32,6 +33,7 @@ try {
   await stage("warm overhead", () => warmOverhead(sbx, quick ? 30 : 2000));
   await stage("cold start", () => coldStart(sbx, quick ? 1 : 5));
   await stage("upstream economy", () => upstreamEconomy(sbx, quick ? 100 : 1000));
+  await stage("unknown connections", () => unknownConnections(sbx, quick ? 500 : 10_000));
   await stage("batch throughput", () => batchThroughput(sbx, quick ? 60 : 2000, quick ? 100 : 200));
   await stage("local API load", () => localApiLoad(quick ? 1 : 10));
 } finally {

@@ -1,6 +1,6 @@
+import { lambdaContext } from "@dirgate/dev";
 import { DEMO_CREDENTIALS, type Sandbox } from "@dirgate/sandbox";
 import * as lark from "@larksuiteoapi/node-sdk";
-import { lambdaContext } from "../packages/lambda/src/local-server.ts";
 import { apiEvent } from "../test/helpers/lambda.ts";
 import { type Figure, functionEnv, percentile, round, timeCalls } from "./lib.ts";
 

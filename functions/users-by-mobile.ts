@@ -1,10 +1,9 @@
-import type { UserByMobileInput } from "@dirgate/core";
-import { createRuntime, lookup, lookupMiddlewares, readSettings } from "@dirgate/lambda";
+import { createRuntime, operationMiddlewares, readSettings, runOperation } from "@dirgate/lambda";
 import middy from "@middy/core";
 
-/** POST /v1/connections/{connection}/users/by-mobile — and direct invocation `{ connection, mobile, … }`. */
+/** POST /v1/connections/{connection}/users/by-mobile — and direct invocation (the same input plus `connection`). */
 const runtime = createRuntime(readSettings(process.env));
 
 export const handler = middy()
-  .use(lookupMiddlewares("userByMobile", runtime))
-  .handler(lookup((client, input: UserByMobileInput, options) => client.userByMobile(input, options)));
+  .use(operationMiddlewares("userByMobile", runtime))
+  .handler(runOperation("userByMobile"));

@@ -33,6 +33,7 @@ describe("bench smoke", () => {
     expectAll("cold: first answer beyond upstream round trips,", 4);
     expectAll("cold: peak RSS,", 4);
     expectAll("economy:", 4);
+    expectAll("memory:", 3);
     expectAll("batch:", 5);
     expectAll("load:", 5);
     for (const f of report.figures.filter((f) => !f.name.startsWith("warm official SDK"))) {
@@ -51,6 +52,9 @@ describe("bench smoke", () => {
       "economy: redundant upstream calls": 0,
     });
     expect(report.figures.find((f) => f.name === "batch: rate-limit errors")?.value).toBe(0);
+    expect(report.figures.find((f) => f.name === "memory: answered 404 CONNECTION_NOT_FOUND")?.value).toBe(
+      500,
+    );
     expect(report.figures.find((f) => f.name === "load: non-2xx answers")?.value).toBe(0);
   }, 150_000);
 });

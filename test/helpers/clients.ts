@@ -1,4 +1,14 @@
-import { DEFAULT_HTTP_DEPS, type HttpDeps, TokenCache } from "@dirgate/core";
+import {
+  type CallOptions,
+  DEFAULT_HTTP_DEPS,
+  type HttpDeps,
+  inputSchema,
+  OPERATION_NAMES,
+  type OperationName,
+  type OperationOutput,
+  type OperationRequest,
+  TokenCache,
+} from "@dirgate/core";
 import {
   type ClientDeps,
   ConnectionConfigSchema,
@@ -30,28 +40,31 @@ export function testDeps(overrides: Partial<HttpDeps> = {}) {
 /** Every error a test client threw, for the leak test. */
 export const thrownErrors: unknown[] = [];
 
+/** A provider client with one method per operation, taking the input as a caller writes it (defaults applied). */
+export type TestClient = ProviderClient & {
+  [N in OperationName]: (input: OperationRequest<N>, options?: CallOptions) => Promise<OperationOutput<N>>;
+};
+
 /** A client for one of the sandbox's demo connections (or a config derived from one). */
 export function demoClient(
   sbx: Sandbox,
   connection: string,
   deps: ClientDeps = testDeps().deps,
   patch: Record<string, unknown> = {},
-): ProviderClient {
+): TestClient {
   const config = ConnectionConfigSchema.parse({ ...sbx.connections[connection], ...patch });
   const client = createProviderClient(connection, config, deps);
-  const keep =
-    <A extends unknown[], R>(fn: (...args: A) => Promise<R>) =>
-    (...args: A) =>
-      fn(...args).catch((error: unknown) => {
-        thrownErrors.push(error);
-        throw error;
-      });
-  return {
-    ...client,
-    userById: keep(client.userById),
-    userByMobile: keep(client.userByMobile),
-    departmentUsers: keep(client.departmentUsers),
-  };
+  const methods = Object.fromEntries(
+    OPERATION_NAMES.map((name) => [
+      name,
+      (input: unknown, options?: CallOptions) =>
+        client.run(name, inputSchema(name).parse(input), options).catch((error: unknown) => {
+          thrownErrors.push(error);
+          throw error;
+        }),
+    ]),
+  );
+  return Object.assign({}, client, methods) as unknown as TestClient;
 }
 
 /** Awaits a promise that must reject, and returns the reason. */

@@ -5,9 +5,9 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { lambdaContext } from "@dirgate/dev";
 import type { Sandbox } from "@dirgate/sandbox";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { lambdaContext } from "../../packages/lambda/src/local-server.ts";
 
 type BatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 

@@ -1,6 +1,6 @@
+import { buildHttpEvent, lambdaContext, matchRoute } from "@dirgate/dev";
 import type { Sandbox } from "@dirgate/sandbox";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
-import { buildHttpEvent, lambdaContext, matchRoute } from "../../packages/lambda/src/local-server.ts";
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -23,6 +23,7 @@ export async function loadFunctions(sbx: Sandbox, env: Record<string, string> = 
     DIRGATE_SECRETS_MANAGER_ENDPOINT: described.secretsManager.endpoint,
     AWS_REGION: described.secretsManager.region,
     AWS_ACCESS_KEY_ID: "sandbox",
+    AWS_SESSION_TOKEN: "",
     AWS_SECRET_ACCESS_KEY: "sandbox",
     LOG_LEVEL: "SILENT",
     ...env,

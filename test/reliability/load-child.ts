@@ -1,8 +1,9 @@
 import v8 from "node:v8";
 import { runInNewContext } from "node:vm";
+import { HTTP_LAMBDAS } from "@dirgate/core";
+import { type LambdaHandler, startLocalServer } from "@dirgate/dev";
 import { startSandbox } from "@dirgate/sandbox";
 import pLimit from "p-limit";
-import { startLocalServer } from "../../packages/lambda/src/local-server.ts";
 
 /**
  * The load run of the reliability suite, in a process of its own (a clean RSS to measure):
@@ -30,16 +31,11 @@ Object.assign(process.env, {
   LOG_LEVEL: "DEBUG",
   DIRGATE_UPSTREAM_TIMEOUT_MS: "1000",
 });
-const handler = (m: { handler: unknown }) => m.handler as never;
-const server = await startLocalServer({
-  port: 0,
-  handlers: {
-    "users-by-mobile": handler(await import("../../functions/users-by-mobile.ts")),
-    "user-by-id": handler(await import("../../functions/user-by-id.ts")),
-    "department-users": handler(await import("../../functions/department-users.ts")),
-    meta: handler(await import("../../functions/meta.ts")),
-  },
-});
+const handlers: Record<string, LambdaHandler> = {};
+for (const lambda of HTTP_LAMBDAS) {
+  handlers[lambda] = ((await import(`../../functions/${lambda}.ts`)) as { handler: LambdaHandler }).handler;
+}
+const server = await startLocalServer({ port: 0, handlers });
 const requests = [
   { method: "GET", path: "/v1/connections/demo-dingtalk/users/zhangsan" },
   { method: "GET", path: "/v1/connections/demo-feishu/users/3e3cf96b" },

@@ -35,7 +35,11 @@ export interface UpstreamInfo {
 
 export interface DirgateErrorOptions {
   upstream?: UpstreamInfo;
-  /** Whether the same request may succeed if tried again (network, 5xx, busy, rate limit). */
+  /**
+   * Whether the same request may succeed if tried again later (network, 5xx, busy, rate limits,
+   * a deadline that ran out). The one notion of "retryable": the request function retries these
+   * within a call (when the wait fits), the batch hands them back to SQS, callbacks answer 5xx.
+   */
   retryable?: boolean;
   /** How long upstream asked us to wait before trying again. */
   retryAfterMs?: number;
@@ -67,6 +71,18 @@ export class DirgateError extends Error {
     this.details = options.details;
   }
 
+  /** The same error with another message (credentials scrubbed, context added); everything else kept. */
+  withMessage(message: string, upstream: UpstreamInfo | undefined = this.upstream): DirgateError {
+    return new DirgateError(this.code, message, {
+      upstream,
+      retryable: this.retryable,
+      retryAfterMs: this.retryAfterMs,
+      tokenRejected: this.tokenRejected,
+      details: this.details,
+      cause: this.cause,
+    });
+  }
+
   /** The caller-facing fields (no stack, no cause). */
   toJSON() {
     return {
@@ -82,4 +98,12 @@ export class DirgateError extends Error {
 
 export function isDirgateError(error: unknown): error is DirgateError {
   return error instanceof DirgateError;
+}
+
+/**
+ * Whether a failure is worth trying again later. Anything that is not a DirgateError is a crash
+ * nobody classified: retried (and dead-lettered if it persists) rather than answered as final.
+ */
+export function isRetryable(error: unknown): boolean {
+  return error instanceof DirgateError ? error.retryable : true;
 }

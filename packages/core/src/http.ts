@@ -15,6 +15,8 @@ export interface HttpDeps {
   /** Full-jitter backoff: a random delay in [0, min(maxDelayMs, baseDelayMs · 2^(attempt-1))). */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** The longest wait upstream may ask for (Retry-After) that is still waited out within a call. */
+  maxWaitMs: number;
   log?: Logger;
   /** Waits for a rate-limiter slot before each attempt (per connection; absent = unlimited). */
   acquire?: () => Promise<void>;
@@ -29,6 +31,7 @@ export const DEFAULT_HTTP_DEPS: HttpDeps = {
   maxAttempts: 3,
   baseDelayMs: 200,
   maxDelayMs: 2_000,
+  maxWaitMs: 30_000,
 };
 
 export interface UpstreamRequest {
@@ -78,7 +81,10 @@ export async function callUpstream<T>(
       options.deadline === undefined ? Number.POSITIVE_INFINITY : options.deadline - deps.now();
     if (remaining < DEADLINE_FLOOR_MS) {
       throw (
-        lastError ?? new DirgateError("UPSTREAM_TIMEOUT", `${request.name}: no time left before the deadline`)
+        lastError ??
+        new DirgateError("UPSTREAM_TIMEOUT", `${request.name}: no time left before the deadline`, {
+          retryable: true,
+        })
       );
     }
     try {
@@ -92,11 +98,13 @@ export async function callUpstream<T>(
           : new DirgateError(
               "INTERNAL",
               `${request.name}: ${scrub(String((caught as Error)?.message ?? caught))}`,
+              { cause: caught },
             );
-      if (!error.retryable || attempt === deps.maxAttempts) throw error;
+      const wait = error.retryAfterMs ?? 0;
+      if (!error.retryable || attempt === deps.maxAttempts || wait > deps.maxWaitMs) throw error;
       lastError = error;
       const cap = Math.min(deps.maxDelayMs, deps.baseDelayMs * 2 ** (attempt - 1));
-      const delay = Math.max(deps.random() * cap, error.retryAfterMs ?? 0);
+      const delay = Math.max(deps.random() * cap, wait);
       if (options.deadline !== undefined && deps.now() + delay >= options.deadline - DEADLINE_FLOOR_MS)
         throw error;
       deps.log?.warn("upstream call failed, retrying", {
@@ -120,13 +128,7 @@ function scrubError(error: DirgateError, scrub: (text: string) => string): Dirga
     ...(error.upstream.message !== undefined ? { message: scrub(error.upstream.message) } : {}),
   };
   if (message === error.message && upstream?.message === error.upstream?.message) return error;
-  return new DirgateError(error.code, message, {
-    upstream,
-    retryable: error.retryable,
-    retryAfterMs: error.retryAfterMs,
-    tokenRejected: error.tokenRejected,
-    details: error.details,
-  });
+  return error.withMessage(message, upstream);
 }
 
 async function send(
@@ -152,11 +154,10 @@ async function send(
       throw new DirgateError(
         "UPSTREAM_TIMEOUT",
         `${request.name}: no answer within ${Math.round(timeoutMs)} ms`,
-        {
-          retryable: true,
-        },
+        { retryable: true },
       );
     }
+    // The cause is not kept here: a network error's message and cause can carry the URL (and its token).
     const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
     const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? "network error";
     throw new DirgateError("UPSTREAM_UNAVAILABLE", `${request.name}: ${scrub(String(reason))}`, {

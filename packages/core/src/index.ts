@@ -1,9 +1,12 @@
 export * from "./directory-user.ts";
 export * from "./errors.ts";
+export * from "./fields.ts";
 export * from "./http.ts";
 export type { Logger } from "./logger.ts";
-export * from "./operations.ts";
+export * from "./operation.ts";
+export * from "./operations/index.ts";
 export * from "./phone.ts";
 export * from "./rate-limiter.ts";
 export * from "./redact.ts";
+export * from "./routes.ts";
 export * from "./tokens.ts";

@@ -1,3 +1,5 @@
+import { LRUCache } from "lru-cache";
+
 /** A token as a provider grants it. */
 export interface TokenGrant {
   token: string;
@@ -6,22 +8,32 @@ export interface TokenGrant {
 
 interface Entry {
   token: string;
-  expiresAt: number;
   refreshAt: number;
 }
 
+export interface TokenCacheOptions {
+  now?: () => number;
+  /** Tokens kept at most (one per provider app and credentials): the least recently used goes first. */
+  max?: number;
+}
+
 /**
- * Access tokens per connection (per app), shared by every request of a container: cached,
- * refreshed ahead of expiry, one refresh in flight at a time however many callers wait
- * (single-flight), dropped when upstream rejects one, and a failure never cached.
+ * Access tokens per provider app, shared by every request of a container: cached, refreshed ahead
+ * of expiry, one refresh in flight at a time however many callers wait (single-flight), dropped
+ * when upstream rejects one, a failure never cached, and bounded (an LRU whose entries also expire
+ * with their token). Keys are chosen by the caller: dirgate keys by a hash of the credentials, so a
+ * token is never served to a caller holding other (or rotated-away) credentials.
  */
 export class TokenCache {
-  private readonly entries = new Map<string, Entry>();
+  private readonly entries: LRUCache<string, Entry>;
   private readonly inFlight = new Map<string, Promise<Entry>>();
   private readonly now: () => number;
 
-  constructor(options: { now?: () => number } = {}) {
+  constructor(options: TokenCacheOptions = {}) {
     this.now = options.now ?? Date.now;
+    // lru-cache's own clock drives the TTL; it reads performance.now(), so the expiry is checked here
+    // against `now` (refreshAt) and the TTL only evicts tokens nobody can use any more.
+    this.entries = new LRUCache({ max: options.max ?? 1000 });
   }
 
   /** A valid token for `key`, fetching one with `grant` when none is cached or it is due for refresh. */
@@ -41,6 +53,11 @@ export class TokenCache {
     if (this.entries.get(key)?.token === token) this.entries.delete(key);
   }
 
+  /** How many tokens are kept. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   clear(): void {
     this.entries.clear();
   }
@@ -51,8 +68,8 @@ export class TokenCache {
     const ttlMs = Math.max(0, expiresInSeconds * 1000);
     // Refresh ahead: 10 % of the lifetime before expiry, at most 5 minutes early.
     const margin = Math.min(300_000, ttlMs * 0.1);
-    const entry = { token, expiresAt: issuedAt + ttlMs, refreshAt: issuedAt + ttlMs - margin };
-    this.entries.set(key, entry);
+    const entry = { token, refreshAt: issuedAt + ttlMs - margin };
+    this.entries.set(key, entry, { ttl: Math.max(1, Math.ceil(ttlMs)) });
     return entry;
   }
 }

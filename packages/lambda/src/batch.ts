@@ -1,34 +1,30 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import {
   type CallOptions,
-  DepartmentUsersInputSchema,
+  ConnectionIdSchema,
   DirgateError,
-  UserByIdInputSchema,
-  UserByMobileInputSchema,
+  isRetryable,
+  OPERATION_NAMES,
+  OPERATIONS,
+  type OperationName,
 } from "@dirgate/core";
-import type { ProviderClient } from "@dirgate/providers";
+import type middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import pLimit from "p-limit";
 import * as z from "zod";
-import { ConnectionRegistry, type LoadedConnection } from "./connections.ts";
-import { toProblem } from "./problem.ts";
-import { ConnectionIdSchema } from "./routes.ts";
+import { invalidRequest, readDirectRequest, validateRequest } from "./event.ts";
+import { type Problem, toProblem } from "./problem.ts";
 import type { Runtime } from "./runtime.ts";
 
-/** One lookup request on the batch queue. */
+/** One request on the batch queue: any operation of the table, its input as a direct invocation takes it. */
 export const BatchMessageSchema = z.strictObject({
   id: z.string().min(1).max(256).describe("Your correlation id, echoed in the result"),
   connection: ConnectionIdSchema,
-  operation: z.enum(["userByMobile", "userById", "departmentUsers"]),
+  operation: z.enum(OPERATION_NAMES as [OperationName, ...OperationName[]]),
   input: z.record(z.string(), z.unknown()),
 });
 export type BatchMessage = z.infer<typeof BatchMessageSchema>;
-
-const INPUT_SCHEMAS = {
-  userByMobile: UserByMobileInputSchema.strict(),
-  userById: UserByIdInputSchema.strict(),
-  departmentUsers: DepartmentUsersInputSchema.strict(),
-} as const;
 
 /** One result on the results queue. */
 export interface BatchResult {
@@ -37,10 +33,8 @@ export interface BatchResult {
   connection?: string;
   operation?: string;
   ok: boolean;
-  user?: unknown;
-  items?: unknown[];
-  nextPageToken?: string | null;
-  error?: ReturnType<typeof toProblem>;
+  error?: Problem;
+  [field: string]: unknown;
 }
 
 /** Where results go: SQS SendMessageBatch in AWS and against the sandbox. Returns the ids that failed. */
@@ -53,6 +47,7 @@ export function sqsResultSink(runtime: Runtime): ResultSink {
   const sqs = new SQSClient({
     region: settings.region,
     ...(settings.sqsEndpoint ? { endpoint: settings.sqsEndpoint } : {}),
+    ...(settings.credentials ? { credentials: settings.credentials } : {}),
   });
   return async (results) => {
     const failed = new Set<string>();
@@ -80,79 +75,52 @@ export function sqsResultSink(runtime: Runtime): ResultSink {
   };
 }
 
-/** A failure SQS should retry (then dead-letter): everything but the caller's own mistakes. */
-export function isTransient(error: unknown): boolean {
-  if (!(error instanceof DirgateError)) return true;
-  if (error.status === 429) return true;
-  if (error.status >= 400 && error.status < 500) return false;
-  return error.status !== 501;
+/** The batch consumer's chain: Powertools logging with the request id (records are answered one by one). */
+export function batchMiddlewares(runtime: Runtime): middy.MiddlewareObj<SQSEvent, SQSBatchResponse>[] {
+  return [
+    injectLambdaContext(runtime.logger, { resetKeys: true }) as middy.MiddlewareObj<
+      SQSEvent,
+      SQSBatchResponse
+    >,
+  ];
 }
 
 type Outcome = { record: SQSRecord; result?: BatchResult; retry: boolean };
 
 /**
- * The SQS batch consumer: each record `{ id, connection, operation, input }` is validated and run;
- * its result goes to the results queue. Transient failures are reported in `batchItemFailures`
- * (SQS retries them, then dead-letters them); permanent ones (invalid message, 4xx, 501) are
- * results. Nothing is lost: every record ends as a result, a retry or a dead letter.
+ * The SQS batch consumer: each record `{ id, connection, operation, input }` is validated like a
+ * direct invocation and run; its result goes to the results queue. Retryable failures (the error's
+ * own flag) are reported in `batchItemFailures` (SQS retries them, then dead-letters them); the
+ * others (invalid message, not found, 501, …) are results. Nothing is lost: every record ends as a
+ * result, a retry or a dead letter.
  */
 export function lookupBatch(runtime: Runtime, sink: ResultSink = sqsResultSink(runtime)) {
-  const registry = new ConnectionRegistry(runtime, { containers: runtime.settings.batchContainers });
   const limit = pLimit(runtime.settings.batchConcurrency);
 
-  const run = async (
-    message: BatchMessage,
-    loaded: LoadedConnection,
-    options: CallOptions,
-  ): Promise<Partial<BatchResult>> => {
-    const input = INPUT_SCHEMAS[message.operation].safeParse(message.input);
-    if (!input.success) {
-      throw new DirgateError("INVALID_REQUEST", "input does not fit the operation", {
-        details: input.error.issues.map((i) => ({
-          path: ["input", ...i.path.map(String)].join("."),
-          message: i.message,
-        })),
-      });
-    }
-    const call = (client: ProviderClient): Promise<Partial<BatchResult>> => {
-      switch (message.operation) {
-        case "userByMobile":
-          return client
-            .userByMobile(input.data as z.input<typeof UserByMobileInputSchema>, options)
-            .then((user) => ({ user }));
-        case "userById":
-          return client
-            .userById(input.data as z.input<typeof UserByIdInputSchema>, options)
-            .then((user) => ({ user }));
-        case "departmentUsers":
-          return client.departmentUsers(input.data as z.input<typeof DepartmentUsersInputSchema>, options);
-      }
-    };
-    return registry.withClient(loaded, call);
+  const run = async (message: BatchMessage, options: CallOptions): Promise<Record<string, unknown>> => {
+    const name = message.operation;
+    const parts = readDirectRequest(OPERATIONS[name], compatibleInput(message.input), message.connection);
+    const { input } = validateRequest(name, {
+      ...parts,
+      issues: parts.issues.map((i) => ({ ...i, path: `input.${i.path}` })),
+      where: Object.fromEntries(Object.keys(parts.fields).map((k) => [k, "input"])),
+    });
+    const loaded = await runtime.connections.get(message.connection, options);
+    const output = await runtime.connections.withClient(
+      loaded,
+      (client) => client.run(name, input, options),
+      options,
+    );
+    const key = OPERATIONS[name].resultName;
+    return key ? { [key]: output } : (output as Record<string, unknown>);
   };
 
   const processRecord = async (record: SQSRecord, deadline: number | undefined): Promise<Outcome> => {
     let message: BatchMessage | undefined;
     try {
       if (deadline !== undefined && Date.now() > deadline - 1_000) return { record, retry: true };
-      let body: unknown;
-      try {
-        body = JSON.parse(record.body);
-      } catch {
-        throw new DirgateError("INVALID_REQUEST", "the message body is not JSON");
-      }
-      const parsed = BatchMessageSchema.safeParse(body);
-      if (!parsed.success) {
-        throw new DirgateError("INVALID_REQUEST", "the message is not { id, connection, operation, input }", {
-          details: parsed.error.issues.map((i) => ({
-            path: i.path.join(".") || "(message)",
-            message: i.message,
-          })),
-        });
-      }
-      message = parsed.data;
-      const loaded = await registry.get(message.connection);
-      const value = await run(message, loaded, { deadline });
+      message = readMessage(record.body);
+      const value = await run(message, { deadline });
       return {
         record,
         retry: false,
@@ -166,19 +134,18 @@ export function lookupBatch(runtime: Runtime, sink: ResultSink = sqsResultSink(r
         },
       };
     } catch (error) {
-      if (isTransient(error)) {
+      if (isRetryable(error)) {
         runtime.logger.warn("record will be retried", {
           messageId: record.messageId,
           code: (error as DirgateError)?.code,
         });
         return { record, retry: true };
       }
-      const partialId = message?.id ?? idOf(record.body);
       return {
         record,
         retry: false,
         result: {
-          id: partialId,
+          id: message?.id ?? idOf(record.body),
           messageId: record.messageId,
           ...(message ? { connection: message.connection, operation: message.operation } : {}),
           ok: false,
@@ -207,6 +174,29 @@ export function lookupBatch(runtime: Runtime, sink: ResultSink = sqsResultSink(r
     });
     return { batchItemFailures: failures.map((o) => ({ itemIdentifier: o.record.messageId })) };
   };
+}
+
+function readMessage(body: string): BatchMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new DirgateError("INVALID_REQUEST", "the message body is not JSON");
+  }
+  const parsed = BatchMessageSchema.safeParse(value);
+  if (!parsed.success) {
+    throw invalidRequest(
+      parsed.error.issues.map((i) => ({ path: i.path.join(".") || "(message)", message: i.message })),
+    );
+  }
+  return parsed.data;
+}
+
+/** `includeRaw: true` (the batch's first input format) still means `include: "raw"`. */
+function compatibleInput(input: Record<string, unknown>): Record<string, unknown> {
+  if (!("includeRaw" in input)) return input;
+  const { includeRaw, ...rest } = input;
+  return includeRaw === true ? { ...rest, include: "raw" } : includeRaw === false ? rest : input;
 }
 
 /** The `id` of a message that failed validation, when it has a usable one. */

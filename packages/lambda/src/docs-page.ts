@@ -1,9 +1,10 @@
 import { ERROR_CODES } from "@dirgate/core";
 
 /** The `/docs` page: the OpenAPI document rendered as plain HTML (no scripts, no external assets). */
-export function renderDocsPage(document: Record<string, unknown>): string {
-  const info = document["info"] as { title: string; version: string; description: string };
-  const paths = document["paths"] as Record<
+export function renderDocsPage(document: object): string {
+  const doc = document as Record<string, unknown>;
+  const info = doc["info"] as { title: string; version: string; description: string };
+  const paths = doc["paths"] as Record<
     string,
     Record<
       string,

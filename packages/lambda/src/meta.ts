@@ -1,16 +1,34 @@
+import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
 import { DirgateError } from "@dirgate/core";
-import type { APIGatewayProxyEventV2, Context } from "aws-lambda";
+import type middy from "@middy/core";
+import type { APIGatewayProxyEventV2 } from "aws-lambda";
+import document from "../../../docs/openapi.json" with { type: "json" };
 import { renderDocsPage } from "./docs-page.ts";
-import { baseMiddlewares } from "./middleware/base.ts";
-import { buildOpenApiDocument } from "./openapi.ts";
+import { eventAdapterMiddleware } from "./middleware/event-adapter.ts";
 import type { Runtime } from "./runtime.ts";
+import type { AdaptedContext } from "./state.ts";
 
-/** The meta Lambda needs only the shared head: no input beyond the route, no credentials. */
-export const metaMiddlewares = (runtime: Runtime) => baseMiddlewares<Context>(runtime);
+/** The meta Lambda's chain: logging and the event adapter; no input beyond the route, no credentials. */
+export function metaMiddlewares(
+  runtime: Runtime,
+): middy.MiddlewareObj<unknown, unknown, Error, AdaptedContext>[] {
+  return [
+    injectLambdaContext(runtime.logger, { resetKeys: true }) as middy.MiddlewareObj<
+      unknown,
+      unknown,
+      Error,
+      AdaptedContext
+    >,
+    eventAdapterMiddleware(runtime),
+  ];
+}
 
-/** `GET /v1/health`, `GET /v1/openapi.json`, `GET /docs`. */
+/**
+ * `GET /v1/health`, `GET /v1/openapi.json`, `GET /docs`. The OpenAPI document is the committed
+ * `docs/openapi.json` (generated from the operation table by `npm run openapi`; a test fails when
+ * it is stale), bundled as data: nothing is generated at cold start.
+ */
 export function meta(runtime: Runtime) {
-  const document = buildOpenApiDocument(runtime.settings.version);
   const page = renderDocsPage(document);
   return async (event: unknown) => {
     const { routeKey, rawPath } = (event ?? {}) as Partial<APIGatewayProxyEventV2>;

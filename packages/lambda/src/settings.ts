@@ -10,9 +10,19 @@ const EnvSchema = z.object({
   DIRGATE_SECRET_PREFIX: z.string().min(1).optional(),
   /** How long a connection's secret is cached in a container, in seconds. */
   DIRGATE_SECRET_CACHE_SECONDS: z.coerce.number().int().min(1).default(300),
+  /** Connections kept loaded per container (an LRU: no caller can grow a container by naming ids). */
+  DIRGATE_CONNECTION_CACHE_SIZE: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** How long an unknown connection id is remembered, in seconds. */
+  DIRGATE_UNKNOWN_CONNECTION_SECONDS: z.coerce.number().int().min(0).max(3600).default(10),
+  /** Timeout of one Secrets Manager call, in ms. */
+  DIRGATE_SECRET_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(2_000),
   /** Secrets Manager endpoint override (the sandbox); empty in AWS. */
   DIRGATE_SECRETS_MANAGER_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().min(1).default("us-east-1"),
+  /** The function's credentials: Lambda sets them for its execution role. */
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  AWS_SESSION_TOKEN: z.string().min(1).optional(),
   /** Timeout of one upstream attempt, in ms. */
   DIRGATE_UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
   /** Time kept back from the Lambda deadline for answering, in ms. */
@@ -28,12 +38,22 @@ const EnvSchema = z.object({
   DIRGATE_VERSION: z.string().default("0.1.0"),
 });
 
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
 export interface Settings {
   stage: string;
   secretPrefix: string;
   secretCacheMs: number;
+  connectionCacheSize: number;
+  unknownConnectionMs: number;
+  secretTimeoutMs: number;
   secretsManagerEndpoint?: string;
   region: string;
+  credentials?: AwsCredentials;
   upstreamTimeoutMs: number;
   deadlineMarginMs: number;
   logLevel: z.infer<typeof EnvSchema>["LOG_LEVEL"];
@@ -47,6 +67,7 @@ export interface Settings {
 export function readSettings(env: Record<string, string | undefined>): Settings {
   const parsed = EnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== "")));
   if (!parsed.success) {
+    // Names and messages only: a setting's value (a credential) never reaches a message.
     throw new Error(
       `invalid dirgate settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
     );
@@ -56,8 +77,19 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     stage: e.DIRGATE_STAGE,
     secretPrefix: e.DIRGATE_SECRET_PREFIX ?? `dirgate/${e.DIRGATE_STAGE}`,
     secretCacheMs: e.DIRGATE_SECRET_CACHE_SECONDS * 1000,
+    connectionCacheSize: e.DIRGATE_CONNECTION_CACHE_SIZE,
+    unknownConnectionMs: e.DIRGATE_UNKNOWN_CONNECTION_SECONDS * 1000,
+    secretTimeoutMs: e.DIRGATE_SECRET_TIMEOUT_MS,
     secretsManagerEndpoint: e.DIRGATE_SECRETS_MANAGER_ENDPOINT,
     region: e.AWS_REGION,
+    credentials:
+      e.AWS_ACCESS_KEY_ID && e.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: e.AWS_ACCESS_KEY_ID,
+            secretAccessKey: e.AWS_SECRET_ACCESS_KEY,
+            ...(e.AWS_SESSION_TOKEN ? { sessionToken: e.AWS_SESSION_TOKEN } : {}),
+          }
+        : undefined,
     upstreamTimeoutMs: e.DIRGATE_UPSTREAM_TIMEOUT_MS,
     deadlineMarginMs: e.DIRGATE_DEADLINE_MARGIN_MS,
     logLevel: e.LOG_LEVEL,
@@ -67,4 +99,9 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     batchConcurrency: e.DIRGATE_BATCH_CONCURRENCY,
     batchContainers: e.DIRGATE_BATCH_CONTAINERS,
   };
+}
+
+/** The AWS endpoint of a service in a region (China regions live under amazonaws.com.cn). */
+export function awsEndpoint(service: string, region: string): string {
+  return `https://${service}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
 }

@@ -1,21 +1,16 @@
-export { withToken } from "./authorized.ts";
-export {
-  type ConnectionConfig,
-  ConnectionConfigSchema,
-  type DingTalkConnection,
-  type EiamConnection,
-  type FeishuConnection,
-} from "./connection.ts";
-export { createProviderClient } from "./create-client.ts";
-export { interpretDingTalk } from "./dingtalk/errors.ts";
-export { createDingTalkClient } from "./dingtalk/index.ts";
+export { createProviderClient, defaultRatePerSecond } from "./client.ts";
+export { type ConnectionConfig, ConnectionConfigSchema } from "./connection.ts";
 export { DingTalkLegacyUserSchema, dingTalkLegacyUserToDirectoryUser } from "./dingtalk/legacy-user.ts";
+export { DINGTALK_TRANSPORT } from "./dingtalk/transport.ts";
 export { DingTalkUserSchema, dingTalkUserToDirectoryUser } from "./dingtalk/user.ts";
-export { interpretEiam } from "./eiam/errors.ts";
-export { createEiamClient } from "./eiam/index.ts";
+export { EIAM_TRANSPORT } from "./eiam/transport.ts";
 export { EIAM_SENSITIVE_FIELDS, EiamUserSchema, eiamUserToDirectoryUser } from "./eiam/user.ts";
-export { interpretFeishu } from "./feishu/errors.ts";
-export { createFeishuClient } from "./feishu/index.ts";
+export { FEISHU_TRANSPORT } from "./feishu/transport.ts";
 export { FeishuUserSchema, feishuUserToDirectoryUser } from "./feishu/user.ts";
 export { iterateDepartmentUsers } from "./paginate.ts";
-export type { ClientDeps, ProviderClient } from "./types.ts";
+export type { Implementation, ProviderClient, ProviderContext, ProviderDefinition } from "./provider.ts";
+export { createClient, defineProvider } from "./provider.ts";
+export { PROVIDER_TABLE, type SupportedProvider, supportMatrix } from "./registry.ts";
+export type { Endpoint, Envelope, ErrorRule, Transport, TransportSpec } from "./transport.ts";
+export { createTransport, interpret, withToken } from "./transport.ts";
+export type { ClientDeps } from "./types.ts";

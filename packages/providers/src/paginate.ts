@@ -1,5 +1,5 @@
-import { type CallOptions, type DepartmentUsersInput, type DirectoryUser, DirgateError } from "@dirgate/core";
-import type { ProviderClient } from "./types.ts";
+import { type CallOptions, type DirectoryUser, DirgateError, type OperationInput } from "@dirgate/core";
+import type { ProviderClient } from "./provider.ts";
 
 /**
  * Every member of a department, page after page. A page that fails throws: the iteration never
@@ -7,13 +7,13 @@ import type { ProviderClient } from "./types.ts";
  */
 export async function* iterateDepartmentUsers(
   client: ProviderClient,
-  input: DepartmentUsersInput,
+  input: OperationInput<"departmentUsers">,
   options?: CallOptions,
 ): AsyncGenerator<DirectoryUser> {
   const seen = new Set<string>();
   let pageToken = input.pageToken;
   do {
-    const page = await client.departmentUsers({ ...input, pageToken }, options);
+    const page = await client.run("departmentUsers", { ...input, pageToken }, options);
     yield* page.items;
     if (page.nextPageToken !== null && seen.has(page.nextPageToken)) {
       throw new DirgateError(

@@ -1,31 +1,25 @@
-import { DirgateError } from "@dirgate/core";
+import type { OperationName } from "@dirgate/core";
 import type middy from "@middy/core";
-import { ConnectionRegistry } from "../connections.ts";
-import type { LookupContext } from "../context.ts";
+import { assertAllowed } from "../access.ts";
 import type { Runtime } from "../runtime.ts";
-import { callerIdentities } from "./caller.ts";
+import type { OperationContext } from "../state.ts";
 
 /**
- * Resolves the request's connection to a ready provider client (see ConnectionRegistry), checks
- * the caller against the connection's `allow` list, and lets the operation re-read the secret once
- * when upstream rejects the credentials.
+ * Resolves the request's connection through the container's connection store (secret read with the
+ * request's deadline, cached, bounded), checks the caller against the connection's `allow` list, and
+ * lets the operation re-read the secret once when upstream rejects the credentials.
  */
-export function connectionMiddleware(
+export function connectionMiddleware<N extends OperationName>(
   runtime: Runtime,
-): middy.MiddlewareObj<unknown, unknown, Error, LookupContext> {
-  const registry = new ConnectionRegistry(runtime);
-
+): middy.MiddlewareObj<unknown, unknown, Error, OperationContext<N>> {
   const connectionMiddlewareBefore = async (
-    request: middy.Request<unknown, unknown, Error, LookupContext>,
+    request: middy.Request<unknown, unknown, Error, OperationContext<N>>,
   ) => {
     const state = request.context.dirgate;
-    const loaded = await registry.get(state.connectionId);
-    const allow = loaded.config.allow;
-    if (allow && !callerIdentities(request.event).some((identity) => allow.includes(identity))) {
-      throw new DirgateError("FORBIDDEN", `this caller may not use connection ${state.connectionId}`);
-    }
-    state.withClient = (call) => registry.withClient(loaded, call);
+    const options = { deadline: state.deadline };
+    const loaded = await runtime.connections.get(state.connectionId, options);
+    assertAllowed(loaded.id, loaded.config, state.identities);
+    state.withClient = (call) => runtime.connections.withClient(loaded, call, options);
   };
-
   return { before: connectionMiddlewareBefore };
 }

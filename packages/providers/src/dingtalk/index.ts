@@ -1,31 +1,16 @@
-import type { DingTalkConnection } from "../connection.ts";
-import type { ClientDeps, ProviderClient } from "../types.ts";
-import { createDingTalkApi } from "./api.ts";
-import { getUserById } from "./get-user-by-id.ts";
-import { getUserByIdLegacy } from "./get-user-by-id-legacy.ts";
-import { getUserByMobile } from "./get-user-by-mobile.ts";
-import { listDepartmentUsers } from "./list-department-users.ts";
+import { defineProvider } from "../provider.ts";
+import { DingTalkConnectionSchema } from "./connection.ts";
+import { departmentUsers } from "./department-users.ts";
+import { DINGTALK_TRANSPORT } from "./transport.ts";
+import { userById } from "./user-by-id.ts";
+import { userByMobile } from "./user-by-mobile.ts";
 
-/** The DingTalk client: one operation per file, composed here. */
-export function createDingTalkClient(
-  connection: string,
-  config: DingTalkConnection,
-  deps: ClientDeps,
-): ProviderClient {
-  const api = createDingTalkApi(connection, config, deps);
-  const userById: ProviderClient["userById"] = (input, options) =>
-    config.userApi === "legacy" ? getUserByIdLegacy(api, input, options) : getUserById(api, input, options);
-  return {
-    provider: "dingtalk",
-    connection,
-    userById,
-    userByMobile: (input, options) =>
-      getUserByMobile(
-        api,
-        input,
-        (userId) => userById({ userId, language: input.language, includeRaw: input.includeRaw }, options),
-        options,
-      ),
-    departmentUsers: (input, options) => listDepartmentUsers(api, input, options),
-  };
-}
+/** DingTalk (钉钉) internal apps: `oapi.dingtalk.com`, one file per operation. */
+export const dingtalk = defineProvider({
+  name: "dingtalk",
+  displayName: "DingTalk",
+  connection: DingTalkConnectionSchema,
+  transport: DINGTALK_TRANSPORT,
+  operations: { userByMobile, userById, departmentUsers },
+  defaultRatePerSecond: 20, // internal app, standard edition (PROTOCOLS §1.5)
+});

@@ -1,22 +1,15 @@
-import { unsupported } from "../authorized.ts";
-import type { EiamConnection } from "../connection.ts";
-import type { ClientDeps, ProviderClient } from "../types.ts";
-import { createEiamApi } from "./api.ts";
-import { getUserById } from "./get-user-by-id.ts";
-import { getUserByMobile } from "./get-user-by-mobile.ts";
+import { defineProvider } from "../provider.ts";
+import { EiamConnectionSchema } from "./connection.ts";
+import { EIAM_TRANSPORT } from "./transport.ts";
+import { userById } from "./user-by-id.ts";
+import { userByMobile } from "./user-by-mobile.ts";
 
-/** The EIAM client (Bamboocloud IDaaS / Huawei OneAccess). Department listing is not offered. */
-export function createEiamClient(
-  connection: string,
-  config: EiamConnection,
-  deps: ClientDeps,
-): ProviderClient {
-  const api = createEiamApi(connection, config, deps);
-  return {
-    provider: "eiam",
-    connection,
-    userById: (input, options) => getUserById(api, input, options),
-    userByMobile: (input, options) => getUserByMobile(api, input, options),
-    departmentUsers: async () => unsupported("eiam", "departmentUsers"),
-  };
-}
+/** EIAM: Bamboocloud IDaaS / Huawei OneAccess management API (seed 002). No department listing. */
+export const eiam = defineProvider({
+  name: "eiam",
+  displayName: "EIAM",
+  connection: EiamConnectionSchema,
+  transport: EIAM_TRANSPORT,
+  operations: { userByMobile, userById },
+  defaultRatePerSecond: 20, // undocumented: conservative
+});

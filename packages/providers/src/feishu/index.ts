@@ -1,28 +1,16 @@
-import type { FeishuConnection } from "../connection.ts";
-import type { ClientDeps, ProviderClient } from "../types.ts";
-import { createFeishuApi } from "./api.ts";
-import { getUserById } from "./get-user-by-id.ts";
-import { getUserByMobile } from "./get-user-by-mobile.ts";
-import { listDepartmentUsers } from "./list-department-users.ts";
+import { defineProvider } from "../provider.ts";
+import { FeishuConnectionSchema } from "./connection.ts";
+import { departmentUsers } from "./department-users.ts";
+import { FEISHU_TRANSPORT } from "./transport.ts";
+import { userById } from "./user-by-id.ts";
+import { userByMobile } from "./user-by-mobile.ts";
 
-/** The Feishu/Lark client: one operation per file, composed here. */
-export function createFeishuClient(
-  connection: string,
-  config: FeishuConnection,
-  deps: ClientDeps,
-): ProviderClient {
-  const api = createFeishuApi(connection, config, deps);
-  return {
-    provider: "feishu",
-    connection,
-    userById: (input, options) => getUserById(api, input, options),
-    userByMobile: (input, options) =>
-      getUserByMobile(
-        api,
-        input,
-        (userId) => getUserById(api, { userId, idType: "userId", includeRaw: input.includeRaw }, options),
-        options,
-      ),
-    departmentUsers: (input, options) => listDepartmentUsers(api, input, options),
-  };
-}
+/** Feishu / Lark (飞书) custom apps: `open.feishu.cn` (or `open.larksuite.com`), one file per operation. */
+export const feishu = defineProvider({
+  name: "feishu",
+  displayName: "Feishu",
+  connection: FeishuConnectionSchema,
+  transport: FEISHU_TRANSPORT,
+  operations: { userByMobile, userById, departmentUsers },
+  defaultRatePerSecond: 50, // find_by_department / batch_get_id: 50/s (PROTOCOLS §2.2)
+});

@@ -1,0 +1,22 @@
+import { DirgateError } from "@dirgate/core";
+import { readUpstream } from "../coerce.ts";
+import type { Implementation } from "../provider.ts";
+import type { EiamConnection } from "./connection.ts";
+import type { EiamEndpoint } from "./transport.ts";
+import { EiamUserSchema, eiamUserToDirectoryUser } from "./user.ts";
+
+/** `GET /api/v2/tenant/users/{user_id}`. */
+export const userById: Implementation<"userById", EiamConnection, EiamEndpoint> = {
+  upstream: "api/v2/tenant/users/{user_id} (userId)",
+  async run({ api, connection, config }, input, options) {
+    if (input.idType !== "userId") {
+      throw new DirgateError("UNSUPPORTED_OPERATION", "eiam connections look users up by userId only");
+    }
+    const body = await api.call("user.get", { params: { user_id: input.userId } }, options);
+    return eiamUserToDirectoryUser(readUpstream(EiamUserSchema, body, "eiam.user.get"), body, {
+      connection,
+      includeRaw: input.include === "raw",
+      expose: config.expose,
+    });
+  },
+};
