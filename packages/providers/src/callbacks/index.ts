@@ -1,0 +1,31 @@
+export {
+  type CallbackChanges,
+  type CallbackEvent,
+  type CallbackHandshake,
+  type DirectoryChange,
+  type EventOptions,
+  epochToIso,
+  stableEventId,
+} from "./change.ts";
+export { parseDingTalkEvent } from "./dingtalk-events.ts";
+export { type CallbackFailure, CallbackVerificationError, isCallbackVerificationError } from "./errors.ts";
+export { parseFeishuEvent } from "./feishu-events.ts";
+export { larkDecrypt, larkEncrypt, larkSignature, verifyLarkSignature } from "./lark-crypto.ts";
+export { parseWeComEvent } from "./wecom-events.ts";
+export {
+  decrypt,
+  dingTalkSuccessReply,
+  encrypt,
+  signature,
+  verifyAndDecrypt,
+  verifySignature,
+  type WxBizConfig,
+} from "./wxbiz-crypto.ts";
+export {
+  MAX_CALLBACK_XML_BYTES,
+  parseCallbackXml,
+  readWeComEnvelope,
+  type WeComEnvelope,
+  type XmlObject,
+  type XmlValue,
+} from "./xml.ts";
