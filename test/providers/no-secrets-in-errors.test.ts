@@ -1,5 +1,5 @@
 import { inspect } from "node:util";
-import { DEMO_CREDENTIALS, FAULT_KINDS } from "@dirgate/sandbox";
+import { DEMO_CREDENTIALS, demoSecretValues, FAULT_KINDS } from "@dirgate/sandbox";
 import { describe, expect, it } from "vitest";
 import { demoClient, testDeps, thrownErrors } from "../helpers/clients.ts";
 import { useSandbox } from "../helpers/sandbox.ts";
@@ -85,10 +85,11 @@ describe("errors carry no token or secret", () => {
       const tokens = [
         ...sbx.current.dingtalk.issuedTokens(),
         ...sbx.current.feishu.issuedTokens(),
+        ...sbx.current.wecom.issuedTokens(),
         ...sbx.current.eiam.issuedTokens(),
       ];
       const secrets = [
-        ...Object.values(DEMO_CREDENTIALS).map((c) => ("appSecret" in c ? c.appSecret : c.clientSecret)),
+        ...demoSecretValues(),
         "leak-me-dt",
         "leak-me-fs",
         "leak-me-ei",

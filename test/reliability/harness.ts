@@ -8,7 +8,7 @@ import {
   readSettings,
   runOperation,
 } from "@dirgate/lambda";
-import { DEMO_CREDENTIALS, type Sandbox } from "@dirgate/sandbox";
+import { demoSecretValues, type Sandbox } from "@dirgate/sandbox";
 import middy from "@middy/core";
 import type { Context } from "aws-lambda";
 import { expect } from "vitest";
@@ -100,14 +100,7 @@ export function createHarness(
 
 /** Values that must never appear in a log line or an answer. */
 export function secretValues(): string[] {
-  return [
-    DEMO_CREDENTIALS.dingtalk.appSecret,
-    DEMO_CREDENTIALS.dingtalkLegacy.appSecret,
-    DEMO_CREDENTIALS.feishu.appSecret,
-    DEMO_CREDENTIALS.eiam.clientSecret,
-    "no-longer-valid",
-    "s3cr3t-xyz",
-  ];
+  return [...demoSecretValues(), "no-longer-valid", "s3cr3t-xyz"];
 }
 
 /**

@@ -12,6 +12,7 @@ const { values } = parseArgs({
     prefix: { type: "string" },
     "dingtalk-port": { type: "string" },
     "feishu-port": { type: "string" },
+    "wecom-port": { type: "string" },
     "eiam-port": { type: "string" },
     "secrets-manager-port": { type: "string" },
   },
@@ -25,6 +26,7 @@ const sandbox = await startSandbox({
   ports: {
     dingtalk: int(values["dingtalk-port"]),
     feishu: int(values["feishu-port"]),
+    wecom: int(values["wecom-port"]),
     eiam: int(values["eiam-port"]),
     secretsManager: int(values["secrets-manager-port"]),
   },

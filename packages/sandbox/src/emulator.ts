@@ -50,6 +50,8 @@ export interface EmulatorRequest {
   params: Record<string, string>;
   /** Stable id of this request, echoed in the provider's request-id field or header. */
   requestId: string;
+  /** The caller's address as the socket saw it (WeCom's trusted-IP check and `from ip:`). */
+  remoteAddress?: string;
 }
 
 /** A request as the emulator received it, before any parsing. */
@@ -304,6 +306,7 @@ export class Emulator {
       rawBody,
       params: {},
       requestId,
+      remoteAddress: res.socket?.remoteAddress,
     };
     const route = this.match(method, url.pathname, req);
     this.count(route ? (route.name ?? `${route.method} ${route.pattern}`) : "notFound");

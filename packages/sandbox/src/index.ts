@@ -17,16 +17,30 @@ export { createFeishuEmulator, type FeishuApp, type FeishuEmulator, feishuMobile
 export {
   BIG_DEPARTMENT_KEY,
   buildDemoOrg,
-  type DemoOrg,
+  DemoOrg,
   type Department,
+  type DepartmentChanges,
   directMembers,
+  inWeCom,
+  type Membership,
+  type NewDepartment,
+  type NewPerson,
+  type OrgAction,
+  type OrgChange,
+  OrgError,
+  type OrgListener,
   type Person,
+  type PersonChanges,
   type PersonStatus,
+  type Phone,
   phoneKey,
+  toWeComUserId,
+  WECOM_USERID_PATTERN,
 } from "./org.ts";
 export {
   DEMO_CONNECTION_IDS,
   DEMO_CREDENTIALS,
+  demoSecretValues,
   type Sandbox,
   type SandboxDescription,
   type SandboxOptions,
@@ -34,3 +48,16 @@ export {
 } from "./sandbox.ts";
 export { createSecretsManagerEmulator, type SecretsManagerEmulator } from "./secrets-manager.ts";
 export { createSqsEmulator, type SqsEmulator } from "./sqs.ts";
+export {
+  createWeComEmulator,
+  WECOM_DEMO_CREDENTIALS,
+  type WeComApp,
+  type WeComAppKind,
+  type WeComCorp,
+  type WeComEmulator,
+  type WeComEmulatorOptions,
+  type WeComLimits,
+  weComDemoCorp,
+  weComStatus,
+  withholdsSensitive,
+} from "./wecom.ts";

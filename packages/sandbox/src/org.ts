@@ -1,5 +1,21 @@
+import { DEMO_DEPARTMENTS } from "./org-departments.ts";
+import { toWeComUserId, wecomOpenUserIdFor } from "./org-ids.ts";
+import { DemoOrg } from "./org-store.ts";
 import { alnum, createRng, hex, pick } from "./rng.ts";
 import { SEED_DEPARTMENTS, SEED_PEOPLE } from "./seed-identities.ts";
+
+export { toWeComUserId, WECOM_USERID_PATTERN } from "./org-ids.ts";
+export {
+  DemoOrg,
+  type DepartmentChanges,
+  type NewDepartment,
+  type NewPerson,
+  type OrgAction,
+  type OrgChange,
+  OrgError,
+  type OrgListener,
+  type PersonChanges,
+} from "./org-store.ts";
 
 /** A person's state, as a directory sees it. */
 export type PersonStatus = "active" | "inactive" | "disabled" | "resigned" | "frozen";
@@ -13,7 +29,9 @@ export interface Phone {
 
 export interface Membership {
   deptKey: string;
+  /** Order in the department (the same number in every provider's view). */
   order: number;
+  /** Leader of this department; the department's `leaderKeys` lists exactly these people. */
   leader: boolean;
   /** EIAM relation type: 1 = belongs to (primary), 0 = affiliated. */
   primary: boolean;
@@ -31,6 +49,20 @@ export interface Department {
   eiamOrgId: string;
   /** Whether the demo Feishu app has this department in its contact scope (else 40004). */
   inFeishuScope: boolean;
+  /**
+   * Order among its siblings: the same number in every provider's view (DingTalk and WeCom
+   * `order`, Feishu `order`); each provider sorts by its own rule (WeCom: larger first). Set on
+   * every department of `buildDemoOrg` and `addDepartment`; absent = 0.
+   */
+  order?: number;
+  /**
+   * The department's leaders (DingTalk `dept_manager_userid_list`, Feishu `leader_user_id`, WeCom
+   * `department_leader`), in order: exactly the members whose membership here has `leader: true`.
+   * Set on every department of `buildDemoOrg` and `addDepartment`; absent = none.
+   */
+  leaderKeys?: string[];
+  /** WeCom department id (a 32-bit int, root = 1); absent = `dingtalkId`. */
+  wecomId?: number;
 }
 
 /** One person of the demo organisation; each provider's view is derived from it. */
@@ -83,21 +115,22 @@ export interface Person {
   lastLoginIp?: string;
   lastLoginAt?: string;
   createdAt?: string;
-  /** Which providers' directories hold this person. */
-  in: { dingtalk: boolean; feishu: boolean; eiam: boolean };
+  /**
+   * WeCom `userid`: the tenant-wide `userId` where it fits WeCom's rule (1–64 of `[A-Za-z0-9_.@-]`,
+   * first a letter or digit, unique ignoring case), else one derived from it. Always set on the
+   * people of `buildDemoOrg` and `addPerson`.
+   */
+  wecomUserId?: string;
+  /** WeCom `open_userid` (only third-party and 代开发 apps receive it). */
+  wecomOpenUserId?: string;
+  /** Which providers' directories hold this person (`wecom` absent = true). */
+  in: { dingtalk: boolean; feishu: boolean; eiam: boolean; wecom?: boolean };
   /** Verbatim fields from a seed example that the derived view does not produce itself. */
   extras?: {
     dingtalk?: Record<string, unknown>;
     feishu?: Record<string, unknown>;
     eiam?: Record<string, unknown>;
   };
-}
-
-export interface DemoOrg {
-  departments: Department[];
-  people: Person[];
-  departmentByKey: Map<string, Department>;
-  personByKey: Map<string, Person>;
 }
 
 export interface DemoOrgOptions {
@@ -181,19 +214,28 @@ const CITIES = [
   ["武汉", "Wuhan"],
 ] as const;
 
-/** Builds the deterministic demo organisation: the seed identities plus `size` generated people. */
+const HOBBIES = ["旅游", "阅读", "跑步", "摄影", "Chess"];
+
+/**
+ * Builds the deterministic demo organisation: the seed identities plus `size` generated people,
+ * spread over a department tree five levels deep (root → rd → platform → infra → sre), some in two
+ * or three departments, every staffed department with a leader (platform with two), and each
+ * generated person's manager the nearest leader above them.
+ */
 export function buildDemoOrg(options: DemoOrgOptions = {}): DemoOrg {
   const size = options.size ?? 300;
   const rng = createRng(options.seed ?? 20_260_101);
-  const departments = [...SEED_DEPARTMENTS];
+  const departments: Department[] = [...SEED_DEPARTMENTS, ...DEMO_DEPARTMENTS].map((d) => structuredClone(d));
   const people: Person[] = SEED_PEOPLE.map((p) => structuredClone(p));
   const usedMobiles = new Set(
     people.flatMap((p) => (p.mobile ? [`${p.mobile.countryCode}${p.mobile.national}`] : [])),
   );
   const usedIds = new Set(people.map((p) => p.userId));
-  const generalDepts = departments.filter((d) => d.parentKey !== null && d.key !== "board").map((d) => d.key);
-  const bigDirect = Math.max(125, Math.round(size * 0.42));
-  const managers = people.filter((p) => p.title?.includes("Director") || p.userId.startsWith("manager"));
+  const generalDepts = departments
+    .filter((d) => d.parentKey !== null && d.key !== "board" && d.key !== BIG_DEPARTMENT_KEY)
+    .map((d) => d.key);
+  // More than 120 direct members in platform (seed 004's example department), resigned or not.
+  const bigDirect = Math.max(135, Math.round(size * 0.45));
 
   for (let i = 0; i < size; i += 1) {
     const latin = rng() < 0.2;
@@ -217,13 +259,16 @@ export function buildDemoOrg(options: DemoOrgOptions = {}): DemoOrg {
     usedIds.add(userId);
 
     const deptKey = i < bigDirect ? BIG_DEPARTMENT_KEY : i % 37 === 0 ? "board" : pick(rng, generalDepts);
-    const memberships: Membership[] = [{ deptKey, order: i + 1, leader: i % 29 === 0, primary: true }];
-    if (rng() < 0.1) {
-      const second = pick(
+    const memberships: Membership[] = [{ deptKey, order: i + 1, leader: false, primary: true }];
+    // About one in ten is also in a second department, one in thirty in a third.
+    const extra = rng() < 0.1 ? (rng() < 0.3 ? 2 : 1) : 0;
+    for (let n = 0; n < extra; n += 1) {
+      const taken = new Set(memberships.map((m) => m.deptKey));
+      const other = pick(
         rng,
-        generalDepts.filter((k) => k !== deptKey),
+        [...generalDepts, BIG_DEPARTMENT_KEY].filter((k) => !taken.has(k)),
       );
-      memberships.push({ deptKey: second, order: 1000 + i, leader: false, primary: false });
+      memberships.push({ deptKey: other, order: 1000 * (n + 1) + i, leader: false, primary: false });
     }
 
     const roll = rng();
@@ -262,6 +307,14 @@ export function buildDemoOrg(options: DemoOrgOptions = {}): DemoOrg {
     }
     const [city, cityEn] = pick(rng, CITIES);
     const hiredAt = Date.UTC(2015, 0, 1) + Math.floor(rng() * 3_650) * 86_400_000;
+    const nickname = !latin && rng() < 0.25 ? capitalise(givenPy) : undefined;
+    const telephone =
+      rng() < 0.2
+        ? `0571-8${Math.floor(rng() * 1e7)
+            .toString()
+            .padStart(7, "0")}`
+        : undefined;
+    const extension = rng() < 0.15 ? { 爱好: pick(rng, HOBBIES) } : undefined;
     people.push({
       key: `gen-${i}`,
       userId,
@@ -271,40 +324,96 @@ export function buildDemoOrg(options: DemoOrgOptions = {}): DemoOrg {
       eiamUserId: eiamId(rng, hiredAt),
       name,
       enName: latin ? name : `${capitalise(givenPy)} ${capitalise(surPy)}`,
+      ...(nickname ? { nickname } : {}),
       gender: rng() < 0.5 ? 1 : 2,
       mobile,
       hideMobile: rng() < 0.08,
       email: `${slug}${i}@example.com`,
       orgEmail: rng() < 0.5 ? `${slug}${i}@acme-demo.cn` : undefined,
+      ...(telephone ? { telephone } : {}),
       title: pick(rng, TITLES),
       jobNumber: String(10_000 + i),
       workPlace: deptKey === "hk" ? "Hong Kong" : deptKey === "zurich" ? "Zürich" : city,
       city: deptKey === "hk" ? "Hong Kong" : deptKey === "zurich" ? "Zürich" : latin ? cityEn : city,
       country: deptKey === "hk" ? "HK" : deptKey === "zurich" ? "CH" : "CN",
       memberships,
-      managerKey: managers.length > 0 ? pick(rng, managers).key : undefined,
       status,
       hiredAt,
       admin: false,
       boss: false,
       senior: rng() < 0.02,
       realAuthed: rng() < 0.9,
+      ...(extension ? { extension } : {}),
       avatarUrl: rng() < 0.7 ? `https://static.example.com/avatar/${hex(rng, 12)}.png` : undefined,
       identityNumber: `4201${Math.floor(rng() * 1e13)
         .toString()
         .padStart(13, "0")}X`,
       birthday: `${1970 + Math.floor(rng() * 30)}-0${1 + Math.floor(rng() * 9)}-1${Math.floor(rng() * 9)} 00:00:00.000`,
       lastLoginIp: `10.${Math.floor(rng() * 255)}.${Math.floor(rng() * 255)}.${Math.floor(rng() * 255)}`,
-      in: { dingtalk: true, feishu: true, eiam: true },
+      // A few people are in every directory but WeCom's.
+      in: { dingtalk: true, feishu: true, eiam: true, wecom: rng() >= 0.03 },
     });
   }
 
-  return {
-    departments,
-    people,
-    departmentByKey: new Map(departments.map((d) => [d.key, d])),
-    personByKey: new Map(people.map((p) => [p.key, p])),
-  };
+  assignLeaders(departments, people);
+  assignManagers(departments, people);
+  const takenWeCom = new Set<string>();
+  for (const p of people) {
+    p.wecomUserId = toWeComUserId(p.userId, takenWeCom);
+    takenWeCom.add(p.wecomUserId.toLowerCase());
+    p.wecomOpenUserId = wecomOpenUserIdFor(p.key);
+  }
+  return new DemoOrg(departments, people);
+}
+
+/**
+ * Every staffed department without a leader among the seeds gets one: its first generated member
+ * by order who is active and in every directory (platform, the big one, two). The seed people keep
+ * exactly the memberships the seed documents show. Root has no direct members, hence no leader.
+ */
+function assignLeaders(departments: Department[], people: Person[]): void {
+  const everywhere = (p: Person) => p.in.dingtalk && p.in.feishu && p.in.eiam && p.in.wecom !== false;
+  for (const d of departments) {
+    d.leaderKeys ??= [];
+    if (d.leaderKeys.length > 0) continue;
+    const wanted = d.key === BIG_DEPARTMENT_KEY ? 2 : 1;
+    const candidates = people
+      .filter((p) => p.key.startsWith("gen-") && p.status === "active" && everywhere(p))
+      .filter((p) => p.memberships.some((m) => m.deptKey === d.key))
+      .sort((a, b) => orderOf(a, d.key) - orderOf(b, d.key));
+    for (const leader of candidates.slice(0, wanted)) {
+      for (const m of leader.memberships) if (m.deptKey === d.key) m.leader = true;
+      d.leaderKeys.push(leader.key);
+    }
+  }
+}
+
+/**
+ * A generated person's manager: the first leader of their primary department, or, for its leaders
+ * and in a department without one, the first leader of the nearest department above; at the top,
+ * the boss (zhangsan in the seeds).
+ */
+function assignManagers(departments: Department[], people: Person[]): void {
+  const byKey = new Map(departments.map((d) => [d.key, d]));
+  const boss = people.find((p) => p.boss);
+  for (const p of people) {
+    if (!p.key.startsWith("gen-")) continue;
+    if (boss && boss.key !== p.key) p.managerKey = boss.key;
+    const primary = p.memberships.find((m) => m.primary) ?? p.memberships[0];
+    for (let d = primary ? byKey.get(primary.deptKey) : undefined; d; ) {
+      const leaders = d.leaderKeys ?? [];
+      const leader = leaders.includes(p.key) ? undefined : leaders[0];
+      if (leader) {
+        p.managerKey = leader;
+        break;
+      }
+      d = d.parentKey === null ? undefined : byKey.get(d.parentKey);
+    }
+  }
+}
+
+function orderOf(p: Person, deptKey: string): number {
+  return p.memberships.find((m) => m.deptKey === deptKey)?.order ?? Number.MAX_SAFE_INTEGER;
 }
 
 function capitalise(word: string): string {
@@ -327,5 +436,10 @@ export function phoneKey(phone: Phone): string {
 
 /** Direct members of a department (people whose memberships include it). */
 export function directMembers(org: DemoOrg, deptKey: string): Person[] {
-  return org.people.filter((p) => p.memberships.some((m) => m.deptKey === deptKey));
+  return org.membersOf(deptKey);
+}
+
+/** Whether WeCom's directory holds the person (`in.wecom` absent = yes). */
+export function inWeCom(p: Person): boolean {
+  return p.in.wecom !== false;
 }

@@ -5,6 +5,7 @@ import { createFeishuEmulator, type FeishuApp } from "./feishu.ts";
 import { buildDemoOrg, type DemoOrg } from "./org.ts";
 import { createSecretsManagerEmulator } from "./secrets-manager.ts";
 import { createSqsEmulator } from "./sqs.ts";
+import { createWeComEmulator, WECOM_DEMO_CREDENTIALS, weComDemoCorp } from "./wecom.ts";
 
 export interface SandboxOptions {
   /** Generated people besides the seed identities (default 300). */
@@ -14,7 +15,7 @@ export interface SandboxOptions {
   /** Secret name prefix; demo connections are `{prefix}/connections/{id}` (default `dirgate/local`). */
   secretPrefix?: string;
   /** Fixed ports (0 or absent = a free port). */
-  ports?: Partial<Record<"dingtalk" | "feishu" | "eiam" | "secretsManager" | "sqs", number>>;
+  ports?: Partial<Record<"dingtalk" | "feishu" | "wecom" | "eiam" | "secretsManager" | "sqs", number>>;
 }
 
 /** Demo credentials. They are sandbox-only values, distinctive so that leak tests can look for them. */
@@ -23,12 +24,44 @@ export const DEMO_CREDENTIALS = {
   dingtalkLegacy: { appKey: "dingsandboxlegacy01", appSecret: "dt-sbx-legacy-Fj7Rb2Qs9Gd4Lw8Tn3Hx6Vc1" },
   feishu: { appId: "cli_sbx0demo0a1b2c3d", appSecret: "fs-sbx-secret-Ux5Kq1Wz8Me3Rj7Bt2Ny6Pd9" },
   eiam: { clientId: "sbx-eiam-client-01", clientSecret: "ei-sbx-secret-Hc4Ls9Dv2Xg7Qf1Zk6Wr3Tm8" },
+  /** A self-built app created after 2022-06-20: WeCom withholds mobiles, emails, avatars. */
+  wecom: { corpId: WECOM_DEMO_CREDENTIALS.corpId, corpSecret: WECOM_DEMO_CREDENTIALS.app.secret },
+  /** A self-built app created before 2022-06-20: it still receives mobiles and emails. */
+  wecomLegacyApp: {
+    corpId: WECOM_DEMO_CREDENTIALS.corpId,
+    corpSecret: WECOM_DEMO_CREDENTIALS.legacyApp.secret,
+  },
+  /** The contact-sync (通讯录同步) secret: the only one allowed user/list_id. */
+  wecomContacts: {
+    corpId: WECOM_DEMO_CREDENTIALS.corpId,
+    corpSecret: WECOM_DEMO_CREDENTIALS.contacts.secret,
+  },
 } as const;
+
+/** Every secret value the sandbox hands out (leak tests search for each). */
+export function demoSecretValues(): string[] {
+  const values = Object.values(DEMO_CREDENTIALS).map((c) =>
+    "appSecret" in c ? c.appSecret : "clientSecret" in c ? c.clientSecret : c.corpSecret,
+  );
+  const wecom = WECOM_DEMO_CREDENTIALS;
+  return [
+    ...new Set([
+      ...values,
+      wecom.app.secret,
+      wecom.legacyApp.secret,
+      wecom.contacts.secret,
+      wecom.customized.secret,
+    ]),
+  ];
+}
 
 export const DEMO_CONNECTION_IDS = [
   "demo-dingtalk",
   "demo-dingtalk-legacy",
   "demo-feishu",
+  "demo-wecom",
+  "demo-wecom-legacy-app",
+  "demo-wecom-contacts",
   "demo-eiam",
 ] as const;
 
@@ -36,6 +69,7 @@ export interface Sandbox {
   org: DemoOrg;
   dingtalk: ReturnType<typeof createDingTalkEmulator>;
   feishu: ReturnType<typeof createFeishuEmulator>;
+  wecom: ReturnType<typeof createWeComEmulator>;
   eiam: ReturnType<typeof createEiamEmulator>;
   secretsManager: ReturnType<typeof createSecretsManagerEmulator>;
   sqs: ReturnType<typeof createSqsEmulator>;
@@ -58,6 +92,13 @@ export interface Sandbox {
 export interface SandboxDescription {
   dingtalk: { baseUrl: string; appKey: string; appSecret: string; legacy: DingTalkApp };
   feishu: { baseUrl: string; appId: string; appSecret: string };
+  wecom: {
+    baseUrl: string;
+    corpId: string;
+    corpSecret: string;
+    legacyAppSecret: string;
+    contactsSecret: string;
+  };
   eiam: { baseUrl: string; clientId: string; clientSecret: string };
   secretsManager: {
     endpoint: string;
@@ -79,11 +120,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const dingtalk = createDingTalkEmulator(org, dingtalkApps, { seed: options.seed });
   const feishu = createFeishuEmulator(org, feishuApps, { seed: options.seed });
   const eiam = createEiamEmulator(org, eiamClients, { seed: options.seed });
+  const wecom = createWeComEmulator(org, weComDemoCorp(), { seed: options.seed });
   const secretsManager = createSecretsManagerEmulator({ seed: options.seed });
   const sqs = createSqsEmulator({ seed: options.seed });
   const emulators = [
     dingtalk.emulator,
     feishu.emulator,
+    wecom.emulator,
     eiam.emulator,
     secretsManager.emulator,
     sqs.emulator,
@@ -92,6 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   try {
     await dingtalk.emulator.start(ports.dingtalk);
     await feishu.emulator.start(ports.feishu);
+    await wecom.emulator.start(ports.wecom);
     await eiam.emulator.start(ports.eiam);
     await secretsManager.emulator.start(ports.secretsManager);
     await sqs.emulator.start(ports.sqs);
@@ -126,6 +170,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       baseUrl: dingtalk.emulator.baseUrl,
     },
     "demo-feishu": { provider: "feishu", ...DEMO_CREDENTIALS.feishu, baseUrl: feishu.emulator.baseUrl },
+    "demo-wecom": { provider: "wecom", ...DEMO_CREDENTIALS.wecom, baseUrl: wecom.emulator.baseUrl },
+    "demo-wecom-legacy-app": {
+      provider: "wecom",
+      ...DEMO_CREDENTIALS.wecomLegacyApp,
+      baseUrl: wecom.emulator.baseUrl,
+    },
+    "demo-wecom-contacts": {
+      provider: "wecom",
+      ...DEMO_CREDENTIALS.wecomContacts,
+      baseUrl: wecom.emulator.baseUrl,
+    },
     "demo-eiam": {
       provider: "eiam",
       ...DEMO_CREDENTIALS.eiam,
@@ -141,11 +196,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   loadSecrets();
 
-  const providers = [dingtalk.emulator, feishu.emulator, eiam.emulator];
+  const providers = [dingtalk.emulator, feishu.emulator, wecom.emulator, eiam.emulator];
   return {
     org,
     dingtalk,
     feishu,
+    wecom,
     eiam,
     secretsManager,
     sqs,
@@ -160,6 +216,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         legacy: DEMO_CREDENTIALS.dingtalkLegacy,
       },
       feishu: { baseUrl: feishu.emulator.baseUrl, ...DEMO_CREDENTIALS.feishu },
+      wecom: {
+        baseUrl: wecom.emulator.baseUrl,
+        ...DEMO_CREDENTIALS.wecom,
+        legacyAppSecret: DEMO_CREDENTIALS.wecomLegacyApp.corpSecret,
+        contactsSecret: DEMO_CREDENTIALS.wecomContacts.corpSecret,
+      },
       eiam: { baseUrl: eiam.emulator.baseUrl, ...DEMO_CREDENTIALS.eiam },
       secretsManager: {
         endpoint: secretsManager.emulator.baseUrl,

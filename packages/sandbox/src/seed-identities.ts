@@ -5,6 +5,27 @@ import type { Department, Person } from "./org.ts";
  * documented requests work against the sandbox and answer what the documents show.
  */
 
+/** Position among siblings (the same number in every provider's view). */
+const SEED_ORDER: Record<string, number> = {
+  root: 0,
+  rd: 10,
+  product: 20,
+  design: 30,
+  sales: 40,
+  board: 50,
+  platform: 10,
+  hk: 10,
+  zurich: 20,
+};
+
+const SEED_LEADERS: Record<string, string[]> = {
+  rd: ["manager240", "zhangsan", "wuhan-manager"],
+  product: ["manager4220"],
+  sales: ["lisi"],
+  hk: ["chan-taiman"],
+  zurich: ["muller"],
+};
+
 export const SEED_DEPARTMENTS: Department[] = [
   dept("root", "示例科技", "Acme Demo", null, 1, "0", "0", "20200101000000000-0001-ROOT00001"),
   // seed 002: the EIAM user belongs to 20210529172248496-D329-5748DE918; seed 004: 张三 is in od-4e6a…
@@ -106,10 +127,25 @@ function dept(
   feishuId: string,
   eiamOrgId: string,
 ): Department {
-  return { key, name, enName, parentKey, dingtalkId, feishuOpenId, feishuId, eiamOrgId, inFeishuScope: true };
+  return {
+    key,
+    name,
+    enName,
+    parentKey,
+    dingtalkId,
+    feishuOpenId,
+    feishuId,
+    eiamOrgId,
+    inFeishuScope: true,
+    order: SEED_ORDER[key] ?? 0,
+    // The leaders the seed people's memberships name (`leader: true`), by their order there.
+    leaderKeys: SEED_LEADERS[key] ?? [],
+    // WeCom's root department is 1, like DingTalk's: the same numbers serve both.
+    wecomId: dingtalkId,
+  };
 }
 
-const everywhere = { dingtalk: true, feishu: true, eiam: true };
+const everywhere = { dingtalk: true, feishu: true, eiam: true, wecom: true };
 
 export const SEED_PEOPLE: Person[] = [
   {
@@ -283,7 +319,7 @@ export const SEED_PEOPLE: Person[] = [
       corpId: "ding5f2c0a1b3e4d",
       disabled: false,
     },
-    in: { dingtalk: true, feishu: false, eiam: false },
+    in: { dingtalk: true, feishu: false, eiam: false, wecom: false },
   },
   {
     // A regular account and two enterprise accounts sharing one mobile (seed 000's exclusive_account_userid_list).
@@ -581,6 +617,6 @@ function exclusiveAccount(
       corpId: "ding5f2c0a1b3e4d",
       disabled: false,
     },
-    in: { dingtalk: true, feishu: false, eiam: false },
+    in: { dingtalk: true, feishu: false, eiam: false, wecom: false },
   };
 }
