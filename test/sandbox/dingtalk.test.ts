@@ -1,4 +1,4 @@
-import { DEMO_CREDENTIALS } from "@dirgate/sandbox";
+import { DEMO_CREDENTIALS, type Person } from "@dirgate/sandbox";
 import { describe, expect, it } from "vitest";
 import { call, dingtalkToken, postJson, seedFixture, useSandbox } from "../helpers/sandbox.ts";
 
@@ -266,5 +266,267 @@ describe("DingTalk unknown topapi path", () => {
     const answer = await topapi("/topapi/v2/user/getbymobil", { mobile: "13800138000" });
     expect(answer.status).toBe(200);
     expect(answer.json.errcode).toBe(22);
+  });
+});
+
+/** Ground truth from the demo org, computed independently of the emulator. */
+function dingtalkTruth() {
+  const org = sbx.current.org;
+  const listed = (p: Person) => p.in.dingtalk && p.status !== "resigned";
+  /** Siblings by `order` (absent = 0), ties in org order. */
+  const children = (key: string) =>
+    org.departments
+      .filter((d) => d.parentKey === key)
+      .map((d, i) => ({ d, i }))
+      .sort((a, b) => (a.d.order ?? 0) - (b.d.order ?? 0) || a.i - b.i)
+      .map(({ d }) => d);
+  /** Listed members flagged leader, in `leaderKeys` order. */
+  const managers = (key: string) => {
+    const dept = org.departmentByKey.get(key)!;
+    const flagged = org.people.filter(
+      (p) => listed(p) && p.memberships.some((m) => m.deptKey === key && m.leader),
+    );
+    const rank = (p: Person) => {
+      const i = dept.leaderKeys?.indexOf(p.key) ?? -1;
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    const inDept = (p: Person) => p.memberships.find((m) => m.deptKey === key)!.order;
+    return flagged.sort((a, b) => rank(a) - rank(b) || inDept(a) - inDept(b)).map((p) => p.userId);
+  };
+  return { org, children, managers };
+}
+
+/** Adds a department with one leader for the duration of `fn`, through the org's own functions. */
+async function withDepartment(key: string, parentKey: string, dingtalkId: number, fn: () => Promise<void>) {
+  const org = sbx.current.org;
+  org.addDepartment({ key, name: `新部门${dingtalkId}`, enName: `New ${dingtalkId}`, parentKey, dingtalkId });
+  const leaderKey = `${key}-lead`;
+  org.addPerson({
+    key: leaderKey,
+    name: "新主管",
+    memberships: [{ deptKey: key, order: 1, leader: true, primary: true }],
+  });
+  try {
+    await fn();
+  } finally {
+    org.removePerson(leaderKey);
+    org.removeDepartment(key);
+  }
+}
+
+describe("DingTalk topapi/v2/department/get", () => {
+  it("returns the root without parent_id, with the documented fields, in both languages", async () => {
+    const token = await dingtalkToken(sbx.current);
+    const zh = await topapi("/topapi/v2/department/get", { dept_id: 1 }, token);
+    const en = await topapi("/topapi/v2/department/get", { dept_id: 1, language: "en_US" }, token);
+    expect(zh.status).toBe(200);
+    expect(zh.json).toMatchObject({ errcode: 0, errmsg: "ok", result: { dept_id: 1, name: "示例科技" } });
+    expect(zh.json.result).not.toHaveProperty("parent_id");
+    for (const field of ["order", "create_dept_group", "auto_add_user", "outer_dept", "hide_dept"]) {
+      expect(zh.json.result, field).toHaveProperty(field);
+    }
+    expect(typeof zh.json.result.create_dept_group).toBe("boolean");
+    expect(en.json.result.name).toBe("Acme Demo");
+  });
+
+  it("returns every department with its parent, its position as order, and its managers", async () => {
+    const { org, managers } = dingtalkTruth();
+    const token = await dingtalkToken(sbx.current);
+    for (const dept of org.departments) {
+      const answer = await topapi("/topapi/v2/department/get", { dept_id: dept.dingtalkId }, token);
+      const result = answer.json.result;
+      expect(result.dept_id, dept.key).toBe(dept.dingtalkId);
+      expect(result.name).toBe(dept.name);
+      expect(result.order).toBe(dept.order ?? 0);
+      if (dept.parentKey !== null) {
+        expect(result.parent_id).toBe(org.departmentByKey.get(dept.parentKey)!.dingtalkId);
+      }
+      const expected = managers(dept.key);
+      if (expected.length === 0) expect(result).not.toHaveProperty("dept_manager_userid_list");
+      else expect(result.dept_manager_userid_list, dept.key).toEqual(expected);
+    }
+    // zhangsan leads R&D (seed 001's leader_in_dept).
+    const rd = await topapi("/topapi/v2/department/get", { dept_id: 2 }, token);
+    expect(rd.json.result.dept_manager_userid_list).toContain("zhangsan");
+  });
+
+  it.each([
+    [{ dept_id: 999_999 }, 60003],
+    [{}, 400002],
+    [{ dept_id: "abc" }, 400002],
+    [{ dept_id: 1, language: "fr_FR" }, 400002],
+  ])("answers %o with errcode %i on HTTP 200", async (body, errcode) => {
+    const answer = await topapi("/topapi/v2/department/get", body);
+    expect(answer.status).toBe(200);
+    expect(answer.json.errcode).toBe(errcode);
+    expect(answer.json).not.toHaveProperty("result");
+  });
+});
+
+describe("DingTalk topapi/v2/department/listsub and listsubid", () => {
+  it("lists the next level only, and a walk from the root reaches every department once", async () => {
+    const { org, children } = dingtalkTruth();
+    const token = await dingtalkToken(sbx.current);
+    const seen: number[] = [1];
+    const queue = [1];
+    while (queue.length > 0) {
+      const id = queue.shift()!;
+      const dept = org.departments.find((d) => d.dingtalkId === id)!;
+      const answer = await topapi("/topapi/v2/department/listsub", { dept_id: id }, token);
+      expect(answer.json.errcode).toBe(0);
+      const expected = children(dept.key);
+      expect(answer.json.result.map((d: { dept_id: number }) => d.dept_id)).toEqual(
+        expected.map((d) => d.dingtalkId),
+      );
+      for (const item of answer.json.result) {
+        expect(Object.keys(item).sort()).toEqual(
+          ["auto_add_user", "create_dept_group", "dept_id", "name", "parent_id"].sort(),
+        );
+        expect(item.parent_id).toBe(id);
+        seen.push(item.dept_id);
+        queue.push(item.dept_id);
+      }
+    }
+    expect(seen.sort((a, b) => a - b)).toEqual(
+      org.departments.map((d) => d.dingtalkId).sort((a, b) => a - b),
+    );
+  });
+
+  it("defaults listsub to the root and names departments in English with en_US", async () => {
+    const { children, org } = dingtalkTruth();
+    const answer = await topapi("/topapi/v2/department/listsub", { language: "en_US" });
+    const root = org.departments.find((d) => d.parentKey === null)!;
+    expect(answer.json.result.map((d: { name: string }) => d.name)).toEqual(
+      children(root.key).map((d) => d.enName),
+    );
+  });
+
+  it("listsubid returns the same ids as listsub, for every department", async () => {
+    const { org, children } = dingtalkTruth();
+    const token = await dingtalkToken(sbx.current);
+    for (const dept of org.departments) {
+      const answer = await topapi("/topapi/v2/department/listsubid", { dept_id: dept.dingtalkId }, token);
+      expect(answer.json.result, dept.key).toEqual({
+        dept_id_list: children(dept.key).map((d) => d.dingtalkId),
+      });
+    }
+  });
+
+  it("answers an unknown department with 60003 and a missing listsubid dept_id with 400002", async () => {
+    const token = await dingtalkToken(sbx.current);
+    const sub = await topapi("/topapi/v2/department/listsub", { dept_id: 999_999 }, token);
+    const subId = await topapi("/topapi/v2/department/listsubid", { dept_id: 999_999 }, token);
+    const missing = await topapi("/topapi/v2/department/listsubid", {}, token);
+    expect([sub.json.errcode, subId.json.errcode, missing.json.errcode]).toEqual([60003, 60003, 400002]);
+  });
+
+  it("sees a department added to (and removed from) the org at once, with its leader", async () => {
+    const token = await dingtalkToken(sbx.current);
+    await withDepartment("sbx-new-team", "platform", 990_001, async () => {
+      const got = await topapi("/topapi/v2/department/get", { dept_id: 990_001 }, token);
+      const sub = await topapi("/topapi/v2/department/listsubid", { dept_id: 5 }, token);
+      const path = await topapi(
+        "/topapi/v2/department/listparentbyuser",
+        { userid: "sbx-new-team-lead" },
+        token,
+      );
+      expect(got.json.result).toMatchObject({
+        dept_id: 990_001,
+        parent_id: 5,
+        dept_manager_userid_list: ["sbx-new-team-lead"],
+      });
+      expect(sub.json.result.dept_id_list).toContain(990_001);
+      expect(path.json.result.parent_list).toEqual([{ parent_dept_id_list: [990_001, 5, 2, 1] }]);
+    });
+    const gone = await topapi("/topapi/v2/department/get", { dept_id: 990_001 }, token);
+    expect(gone.json.errcode).toBe(60003);
+  });
+});
+
+describe("DingTalk topapi/v2/department/listparentbyuser", () => {
+  it("returns one path per department of the user, from that department up to the root", async () => {
+    const { org } = dingtalkTruth();
+    const zhangsan = org.people.find((p) => p.userId === "zhangsan")!;
+    const answer = await topapi("/topapi/v2/department/listparentbyuser", { userid: "zhangsan" });
+    expect(answer.json.errcode).toBe(0);
+    const paths = answer.json.result.parent_list.map(
+      (l: { parent_dept_id_list: number[] }) => l.parent_dept_id_list,
+    );
+    expect(paths).toHaveLength(zhangsan.memberships.length);
+    for (const [i, m] of zhangsan.memberships.entries()) {
+      const expected: number[] = [];
+      for (let d = org.departmentByKey.get(m.deptKey); d; ) {
+        expected.push(d.dingtalkId);
+        d = d.parentKey === null ? undefined : org.departmentByKey.get(d.parentKey);
+      }
+      expect(paths[i]).toEqual(expected);
+      expect(paths[i].at(-1)).toBe(1);
+    }
+  });
+
+  it("answers an unknown or resigned user with 33012", async () => {
+    const resigned = sbx.current.org.people.find((p) => p.status === "resigned" && p.in.dingtalk)!;
+    const token = await dingtalkToken(sbx.current);
+    for (const userid of ["nobody", resigned.userId]) {
+      const answer = await topapi("/topapi/v2/department/listparentbyuser", { userid }, token);
+      expect(answer.json.errcode, userid).toBe(33012);
+    }
+  });
+});
+
+describe("DingTalk topapi/v2/user/list order_field and contain_access_limit", () => {
+  async function walk(body: Record<string, unknown>) {
+    const token = await dingtalkToken(sbx.current);
+    const items: { userid: string; hired_date?: number; dept_order: number; leader: boolean }[] = [];
+    let cursor = 0;
+    for (let guard = 0; guard < 20; guard += 1) {
+      const answer = await topapi("/topapi/v2/user/list", { ...body, cursor, size: 100 }, token);
+      expect(answer.json.errcode).toBe(0);
+      items.push(...answer.json.result.list);
+      if (!answer.json.result.has_more) break;
+      cursor = answer.json.result.next_cursor;
+    }
+    return items;
+  }
+
+  it("sorts by hire date with entry_asc / entry_desc, and carries dept_order and leader", async () => {
+    const asc = await walk({ dept_id: 5, order_field: "entry_asc" });
+    const desc = await walk({ dept_id: 5, order_field: "entry_desc" });
+    const hired = (u: { hired_date?: number }) => u.hired_date ?? Number.MAX_SAFE_INTEGER;
+    for (let i = 1; i < asc.length; i += 1) expect(hired(asc[i]!)).toBeGreaterThanOrEqual(hired(asc[i - 1]!));
+    for (let i = 1; i < desc.length; i += 1) expect(hired(desc[i]!)).toBeLessThanOrEqual(hired(desc[i - 1]!));
+    expect(new Set(desc.map((u) => u.userid))).toEqual(new Set(asc.map((u) => u.userid)));
+    const org = sbx.current.org;
+    for (const item of asc) {
+      const m = org.people
+        .find((p) => p.userId === item.userid)!
+        .memberships.find((x) => x.deptKey === "platform")!;
+      expect([item.dept_order, item.leader], item.userid).toEqual([m.order, m.leader]);
+    }
+  });
+
+  it("keeps the custom order by default and rejects an unknown order_field or a non-boolean flag", async () => {
+    const custom = await walk({ dept_id: 5 });
+    const orders = custom.map((u) => u.dept_order);
+    expect(orders).toEqual([...orders].sort((a, b) => a - b));
+    const badOrder = await topapi("/topapi/v2/user/list", {
+      dept_id: 5,
+      cursor: 0,
+      size: 10,
+      order_field: "name",
+    });
+    const badFlag = await topapi("/topapi/v2/user/list", {
+      dept_id: 5,
+      cursor: 0,
+      size: 10,
+      contain_access_limit: "maybe",
+    });
+    const goodFlag = await topapi("/topapi/v2/user/list", {
+      dept_id: 5,
+      cursor: 0,
+      size: 10,
+      contain_access_limit: "true",
+    });
+    expect([badOrder.json.errcode, badFlag.json.errcode, goodFlag.json.errcode]).toEqual([400002, 400002, 0]);
   });
 });

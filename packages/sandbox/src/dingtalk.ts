@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import {
   type Dialect,
   Emulator,
@@ -7,7 +7,7 @@ import {
   type Reply,
   type Route,
 } from "./emulator.ts";
-import { type DemoOrg, type Person, type Phone, phoneKey } from "./org.ts";
+import { type DemoOrg, type Department, type Person, type Phone, phoneKey } from "./org.ts";
 import { TokenStore } from "./tokens.ts";
 
 /**
@@ -29,14 +29,14 @@ const IP_BAN_PAGE =
 export function createDingTalkEmulator(org: DemoOrg, apps: DingTalkApp[], options: { seed?: number } = {}) {
   const secrets = new Map(apps.map((a) => [a.appKey, a.appSecret]));
   const tokens = new TokenStore("same-and-renew", () => randomBytes(16).toString("hex"));
-  const people = org.people.filter((p) => p.in.dingtalk && p.status !== "resigned");
-  const byUserId = new Map(people.map((p) => [p.userId, p]));
-  const byLoginId = new Map(
-    people.flatMap((p) =>
-      p.exclusive?.type === "dingtalk" && p.exclusive.loginId ? [[p.exclusive.loginId, p]] : [],
-    ),
-  );
-  const deptByDingId = new Map(org.departments.map((d) => [d.dingtalkId, d]));
+  // The org is mutable (people and departments come and go at run time): every lookup reads it
+  // at request time. Linear scans are fine for the sizes the sandbox runs (≤ a few thousand).
+  /** Who the DingTalk directory holds: resigned people have left it. */
+  const listed = (p: Person) => p.in.dingtalk && p.status !== "resigned";
+  const byUserId = (userId: string) => org.people.find((p) => listed(p) && p.userId === userId);
+  const byLoginId = (loginId: string) =>
+    org.people.find((p) => listed(p) && p.exclusive?.type === "dingtalk" && p.exclusive.loginId === loginId);
+  const deptByDingId = (id: number) => org.departments.find((d) => d.dingtalkId === id);
 
   const topapi = (req: EmulatorRequest) => req.path.startsWith("/topapi/");
   const fail = (req: EmulatorRequest, errcode: number, errmsg: string): Reply => ({
@@ -153,7 +153,9 @@ export function createDingTalkEmulator(org: DemoOrg, apps: DingTalkApp[], option
         }
         const phone = parseDingTalkMobile(mobile);
         if (!phone) return fail(req, 40104, "无效的手机号");
-        const matches = people.filter((p) => p.mobile && phoneKey(p.mobile) === phoneKey(phone));
+        const matches = org.people.filter(
+          (p) => listed(p) && p.mobile && phoneKey(p.mobile) === phoneKey(phone),
+        );
         const regular = matches.filter((p) => !p.exclusive);
         const exclusive = matches.filter((p) => p.exclusive);
         const userid = regular[0]?.userId ?? (searchExclusive ? exclusive[0]?.userId : undefined);
@@ -176,12 +178,12 @@ export function createDingTalkEmulator(org: DemoOrg, apps: DingTalkApp[], option
         const language = body?.["language"] ?? "zh_CN";
         if (language !== "zh_CN" && language !== "en_US") return fail(req, 400002, "无效的参数");
         if (typeof loginId === "string" && loginId !== "") {
-          const person = byLoginId.get(loginId);
+          const person = byLoginId(loginId);
           if (!person) return fail(req, 60121, "找不到该用户");
           return ok(req, userView(person, language));
         }
         if (typeof userid !== "string" || userid === "") return fail(req, 400002, "无效的参数");
-        const person = byUserId.get(userid);
+        const person = byUserId(userid);
         if (!person) return fail(req, 33012, "无效的userId");
         return ok(req, userView(person, language));
       },
@@ -191,28 +193,121 @@ export function createDingTalkEmulator(org: DemoOrg, apps: DingTalkApp[], option
       pattern: "/topapi/v2/user/list",
       auth: true,
       handle(req) {
+        // Request and item fields: help.dingtalk.io/open/development/queries-the-complete-information-of-a-department-user
+        // (official English copy) and its apifox mirror (api-136641505): `order_field`
+        // entry_asc|entry_desc|modify_asc|modify_desc|custom (default custom), `contain_access_limit`,
+        // and per-item `dept_order` / `leader` for the listed department.
         const body = parseAnyBody(req);
         const deptId = toInt(body?.["dept_id"]);
         const cursor = toInt(body?.["cursor"]);
         const size = toInt(body?.["size"]);
         const language = body?.["language"] ?? "zh_CN";
+        const orderField = body?.["order_field"] ?? "custom";
+        const accessLimit = body?.["contain_access_limit"];
         if (deptId === undefined || cursor === undefined || size === undefined || cursor < 0) {
           return fail(req, 400002, "无效的参数");
         }
         if (size < 1 || size > 100) return fail(req, 400002, "无效的参数: size 的取值范围为 1-100");
-        const dept = deptByDingId.get(deptId);
+        if (typeof orderField !== "string" || !ORDER_FIELDS.includes(orderField)) {
+          return fail(req, 400002, "无效的参数: order_field");
+        }
+        // The demo org has no access-limited members, so the flag filters nothing; it is still checked.
+        if (accessLimit !== undefined && parseBool(accessLimit) === undefined) {
+          return fail(req, 400002, "无效的参数: contain_access_limit");
+        }
+        const dept = deptByDingId(deptId);
         if (!dept) return fail(req, 60003, "部门不存在");
-        const members = people
-          .filter((p) => p.memberships.some((m) => m.deptKey === dept.key))
-          .sort((a, b) => orderIn(a, dept.key) - orderIn(b, dept.key) || a.userId.localeCompare(b.userId));
+        const members = org.people
+          .filter((p) => listed(p) && p.memberships.some((m) => m.deptKey === dept.key))
+          .sort(memberOrder(orderField, dept.key));
         const page = members.slice(cursor, cursor + size);
         const hasMore = cursor + size < members.length;
         const result: Record<string, unknown> = {
           has_more: hasMore,
-          list: page.map((p) => userView(p, language === "en_US" ? "en_US" : "zh_CN")),
+          list: page.map((p) => {
+            const membership = p.memberships.find((m) => m.deptKey === dept.key);
+            return {
+              ...userView(p, language === "en_US" ? "en_US" : "zh_CN"),
+              dept_order: membership?.order ?? 0,
+              leader: membership?.leader ?? false,
+            };
+          }),
         };
         if (hasMore) result["next_cursor"] = cursor + size;
         return ok(req, result);
+      },
+    },
+    {
+      method: "POST",
+      pattern: "/topapi/v2/department/get",
+      auth: true,
+      handle(req) {
+        const body = parseAnyBody(req);
+        const id = toInt(body?.["dept_id"]);
+        const language = body?.["language"] ?? "zh_CN";
+        if (id === undefined || (language !== "zh_CN" && language !== "en_US")) {
+          return fail(req, 400002, "无效的参数");
+        }
+        const dept = deptByDingId(id);
+        if (!dept) return fail(req, 60003, "部门不存在");
+        return ok(req, departmentView(dept, language));
+      },
+    },
+    {
+      method: "POST",
+      pattern: "/topapi/v2/department/listsub",
+      auth: true,
+      handle(req) {
+        // dept_id is optional here and defaults to the root (1); only the next level is returned,
+        // unpaged (open.alitrip.com/docs/api.htm?apiId=52326, the TOP copy of the official page).
+        const body = parseAnyBody(req);
+        const id = body?.["dept_id"] === undefined ? 1 : toInt(body["dept_id"]);
+        const language = body?.["language"] ?? "zh_CN";
+        if (id === undefined || (language !== "zh_CN" && language !== "en_US")) {
+          return fail(req, 400002, "无效的参数");
+        }
+        const dept = deptByDingId(id);
+        if (!dept) return fail(req, 60003, "部门不存在");
+        const list = childrenOf(dept.key).map((d) => ({
+          dept_id: d.dingtalkId,
+          name: nameIn(d, language),
+          parent_id: dept.dingtalkId,
+          ...groupFlags(d),
+        }));
+        return ok(req, list);
+      },
+    },
+    {
+      method: "POST",
+      pattern: "/topapi/v2/department/listsubid",
+      auth: true,
+      handle(req) {
+        // help.dingtalk.io/open/development/obtain-the-list-of-sub-department-ids: dept_id required,
+        // next level only, `result.dept_id_list`; 60003 for an unknown department, 400002 bad input.
+        const id = toInt(parseAnyBody(req)?.["dept_id"]);
+        if (id === undefined) return fail(req, 400002, "无效的参数");
+        const dept = deptByDingId(id);
+        if (!dept) return fail(req, 60003, "部门不存在");
+        return ok(req, { dept_id_list: childrenOf(dept.key).map((d) => d.dingtalkId) });
+      },
+    },
+    {
+      method: "POST",
+      pattern: "/topapi/v2/department/listparentbyuser",
+      auth: true,
+      handle(req) {
+        // help.dingtalk.io/open/development/queries-the-list-of-all-parent-departments-of-a-user:
+        // `result.parent_list[].parent_dept_id_list`, one path per department the user is in, from
+        // that department up to the root (e.g. [456, 123, 1]); 33012 for an unknown userid.
+        const userid = parseAnyBody(req)?.["userid"];
+        if (typeof userid !== "string" || userid === "") return fail(req, 400002, "无效的参数");
+        const person = byUserId(userid);
+        if (!person) return fail(req, 33012, "无效的userId");
+        const parentList = person.memberships.flatMap((m) => {
+          const path = pathToRoot(m.deptKey);
+          return path.length > 0 ? [{ parent_dept_id_list: path.map((d) => d.dingtalkId) }] : [];
+        });
+        return ok(req, { parent_list: parentList });
       },
     },
     {
@@ -220,13 +315,75 @@ export function createDingTalkEmulator(org: DemoOrg, apps: DingTalkApp[], option
       pattern: "/user/get",
       auth: true,
       handle(req) {
-        const person = byUserId.get(req.query.get("userid") ?? "");
+        const person = byUserId(req.query.get("userid") ?? "");
         if (!person) return fail(req, 60121, "找不到该用户");
         const lang = req.query.get("lang") === "en_US" ? "en_US" : "zh_CN";
         return { status: 200, body: { errcode: 0, errmsg: "ok", ...legacyView(person, lang) } };
       },
     },
   ];
+
+  /** Direct children of a department, by their sibling `order` (ties: position in the org). */
+  function childrenOf(key: string): Department[] {
+    return org.departments.filter((d) => d.parentKey === key).sort(bySiblingOrder);
+  }
+
+  /** The department and its ancestors up to the root; empty when the department is gone. */
+  function pathToRoot(key: string): Department[] {
+    const path: Department[] = [];
+    const seen = new Set<string>();
+    for (let d = org.departmentByKey.get(key); d && !seen.has(d.key); ) {
+      seen.add(d.key);
+      path.push(d);
+      d = d.parentKey === null ? undefined : org.departmentByKey.get(d.parentKey);
+    }
+    return path;
+  }
+
+  function nameIn(d: Department, language: unknown): string {
+    return language === "en_US" && d.enName ? d.enName : d.name;
+  }
+
+  /** The root department has the all-staff group (全员群); the demo org creates no other department group. */
+  function groupFlags(d: Department) {
+    const isRoot = d.parentKey === null;
+    return { create_dept_group: isRoot, auto_add_user: isRoot };
+  }
+
+  /**
+   * `topapi/v2/department/get` result. Field names: the official page (English copy at
+   * help.dingtalk.io/open/development/query-department-details0-v2) and the TOP SDK's
+   * `OapiV2DepartmentGetResponse.DeptGetResponseDomain` (plus `auto_approve_apply` from the
+   * `dingtalk-rs` `DeptDetailResponse`). The root (1) has no `parent_id`. No member count is
+   * documented for this API, so none is sent. `order` is the department's sibling order.
+   */
+  function departmentView(d: Department, language: unknown): Record<string, unknown> {
+    const flags = groupFlags(d);
+    const parent = d.parentKey === null ? undefined : org.departmentByKey.get(d.parentKey);
+    const managers = leadersOf(org, d, listed).map((p) => p.userId);
+    return {
+      dept_id: d.dingtalkId,
+      name: nameIn(d, language),
+      ...(parent ? { parent_id: parent.dingtalkId } : {}),
+      order: d.order ?? 0,
+      ...flags,
+      auto_approve_apply: false,
+      ...(flags.create_dept_group
+        ? {
+            dept_group_chat_id: `chat${createHash("md5").update(d.key).digest("hex")}`,
+            group_contain_sub_dept: true,
+          }
+        : { group_contain_sub_dept: false }),
+      from_union_org: false,
+      ...(managers.length > 0 ? { dept_manager_userid_list: managers } : {}),
+      outer_dept: false,
+      outer_permit_depts: [],
+      outer_permit_users: [],
+      hide_dept: false,
+      user_permits: [],
+      dept_permits: [],
+    };
+  }
 
   function userView(p: Person, language: string): Record<string, unknown> {
     const manager = p.managerKey ? org.personByKey.get(p.managerKey) : undefined;
@@ -328,6 +485,41 @@ function ok(req: EmulatorRequest, result: unknown): Reply {
 
 function orderIn(p: Person, deptKey: string): number {
   return p.memberships.find((m) => m.deptKey === deptKey)?.order ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** Siblings sort by `order` (absent = 0); `Array.prototype.sort` is stable, so ties keep org order. */
+function bySiblingOrder(a: Department, b: Department): number {
+  return (a.order ?? 0) - (b.order ?? 0);
+}
+
+/**
+ * A department's leaders: the listed members whose membership there says `leader`, in the
+ * department's `leaderKeys` order (then by their order in the department).
+ */
+function leadersOf(org: DemoOrg, d: Department, listed: (p: Person) => boolean): Person[] {
+  const rank = (p: Person) => {
+    const i = d.leaderKeys?.indexOf(p.key) ?? -1;
+    return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+  };
+  return org.people
+    .filter((p) => listed(p) && p.memberships.some((m) => m.deptKey === d.key && m.leader))
+    .sort((a, b) => rank(a) - rank(b) || orderIn(a, d.key) - orderIn(b, d.key));
+}
+
+const ORDER_FIELDS: readonly string[] = ["entry_asc", "entry_desc", "modify_asc", "modify_desc", "custom"];
+
+/**
+ * user/list ordering. `custom` (the default) is the member's order in the department. `entry_*`
+ * sorts by the hire date, the demo org's nearest thing to "joined the department". The demo org
+ * records no modification times, so `modify_*` ties everywhere and falls back to `custom`.
+ */
+function memberOrder(orderField: string, deptKey: string): (a: Person, b: Person) => number {
+  const custom = (a: Person, b: Person) =>
+    orderIn(a, deptKey) - orderIn(b, deptKey) || a.userId.localeCompare(b.userId);
+  if (orderField !== "entry_asc" && orderField !== "entry_desc") return custom;
+  const sign = orderField === "entry_asc" ? 1 : -1;
+  const hired = (p: Person) => p.hiredAt ?? Number.MAX_SAFE_INTEGER;
+  return (a, b) => sign * (hired(a) - hired(b)) || custom(a, b);
 }
 
 function parseBool(value: unknown): boolean | undefined {

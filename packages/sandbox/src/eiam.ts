@@ -7,7 +7,7 @@ import {
   type Reply,
   type Route,
 } from "./emulator.ts";
-import { type DemoOrg, type Person, phoneKey } from "./org.ts";
+import { type DemoOrg, type Department, type Person, phoneKey } from "./org.ts";
 import { TokenStore } from "./tokens.ts";
 
 /**
@@ -23,7 +23,9 @@ export interface EiamClient {
 export function createEiamEmulator(org: DemoOrg, clients: EiamClient[], options: { seed?: number } = {}) {
   const secrets = new Map(clients.map((c) => [c.clientId, c.clientSecret]));
   const tokens = new TokenStore("always-new", () => randomUUID());
-  const people = org.people.filter((p) => p.in.eiam);
+  // The org is mutable (people and departments come and go at run time): every handler reads it
+  // at request time. Linear scans are fine for the sizes the sandbox runs (≤ a few thousand).
+  const inEiam = (p: Person) => p.in.eiam;
 
   const businessError = (status: number, code: string, msg: string): Reply => ({
     status,
@@ -148,9 +150,75 @@ export function createEiamEmulator(org: DemoOrg, clients: EiamClient[], options:
         }
         const key = eiamMobileKey(mobile);
         if (!key) return businessError(400, "USER.0038", "Invalid mobile number");
-        const person = people.find((p) => p.mobile && phoneKey(p.mobile) === key);
+        const person = org.people.find((p) => inEiam(p) && p.mobile && phoneKey(p.mobile) === key);
         if (!person) return businessError(400, "USER.0001", "User does not exist");
         return { status: 200, body: userView(person) };
+      },
+    },
+    {
+      method: "GET",
+      pattern: "/api/v2/tenant/organizations/:org_id",
+      auth: true,
+      handle(req) {
+        // open.bccastle.com/en/development/eiam/api/org/org-id.html (same path and fields as Huawei
+        // OneAccess ShowOrganizationById); unknown id → 400 ORG.0001 "Organization does not exist".
+        const dept = orgById(req.params["org_id"] ?? "");
+        if (!dept) return orgNotFound();
+        return { status: 200, body: orgView(dept) };
+      },
+    },
+    {
+      method: "GET",
+      pattern: "/api/v2/tenant/organizations",
+      auth: true,
+      handle(req) {
+        // open.bccastle.com/development/eiam/api/org/obtain-org.html and Huawei OneAccess
+        // ListOrganizations (support.huaweicloud.com/api-oneaccess/ListOrganizations.html), whose
+        // table we follow as the more precise of the two: no org_id + all_child=false → the root
+        // organisations; no org_id + all_child=true → every organisation but the roots; org_id +
+        // all_child=false → that organisation and its next level; org_id + all_child=true → that
+        // organisation and its whole subtree (breadth-first here). `offset` is a page number from 0
+        // and `limit` 10–100. `updated_at_greater` is not emulated.
+        const page = pageOf(req);
+        if ("status" in page) return page;
+        const allChild = req.query.get("all_child") === "true";
+        const orgId = req.query.get("org_id") ?? "";
+        let found: Department[];
+        if (orgId === "") {
+          const roots = org.departments.filter((d) => d.parentKey === null);
+          found = allChild ? roots.flatMap((r) => below(r.key, true)) : roots;
+        } else {
+          const dept = orgById(orgId);
+          if (!dept) return orgNotFound();
+          found = [dept, ...below(dept.key, allChild)];
+        }
+        const organizations = found.slice(page.from, page.from + page.limit).map(orgView);
+        return { status: 200, body: { total: found.length, organizations } };
+      },
+    },
+    {
+      method: "GET",
+      pattern: "/api/v2/tenant/users",
+      auth: true,
+      handle(req) {
+        // open.bccastle.com/development/eiam/api/user/obtain-user.html and Huawei OneAccess ListUsers:
+        // `org_id` (empty = every user), `offset` page number from 0, `limit` 10–100 →
+        // `{total, users}` with the same user fields as user-by-mobile. An organisation's users are
+        // those related to it directly (either relation type); unknown org_id → ORG.0001 (choice:
+        // the pages list no error for it). `updated_at_greater` is not emulated.
+        const page = pageOf(req);
+        if ("status" in page) return page;
+        const orgId = req.query.get("org_id") ?? "";
+        let users = org.people.filter(inEiam);
+        if (orgId !== "") {
+          const dept = orgById(orgId);
+          if (!dept) return orgNotFound();
+          users = users.filter((p) => p.memberships.some((m) => m.deptKey === dept.key));
+        }
+        return {
+          status: 200,
+          body: { total: users.length, users: users.slice(page.from, page.from + page.limit).map(userView) },
+        };
       },
     },
     {
@@ -158,12 +226,93 @@ export function createEiamEmulator(org: DemoOrg, clients: EiamClient[], options:
       pattern: "/api/v2/tenant/users/:user_id",
       auth: true,
       handle(req) {
-        const person = people.find((p) => p.eiamUserId === req.params["user_id"]);
+        const person = org.people.find((p) => inEiam(p) && p.eiamUserId === req.params["user_id"]);
         if (!person) return businessError(400, "USER.0001", "User does not exist");
         return { status: 200, body: userView(person) };
       },
     },
   ];
+
+  function orgById(orgId: string): Department | undefined {
+    return org.departments.find((d) => d.eiamOrgId === orgId);
+  }
+
+  function orgNotFound(): Reply {
+    return businessError(400, "ORG.0001", "Organization does not exist");
+  }
+
+  /**
+   * `offset` (page number, from 0) and `limit` (10–100), both required. Errors as the Bamboocloud
+   * pages show them: OAP.PAGE.0002 "Pagination parameter exceeds limit" (check-public-account-user.html)
+   * and OAP.PAGE.0003 for a bad page number (obtain-app-authorizedorg.html).
+   */
+  function pageOf(req: EmulatorRequest): { from: number; limit: number } | Reply {
+    const limit = Number(req.query.get("limit") ?? Number.NaN);
+    const offset = Number(req.query.get("offset") ?? Number.NaN);
+    if (!Number.isInteger(limit) || limit < 10 || limit > 100) {
+      return businessError(400, "OAP.PAGE.0002", "Pagination parameter exceeds limit");
+    }
+    if (!Number.isInteger(offset) || offset < 0) {
+      return businessError(
+        400,
+        "OAP.PAGE.0003",
+        "The pagination page number does not meet the verification rules",
+      );
+    }
+    return { from: offset * limit, limit };
+  }
+
+  /**
+   * Departments under `key` (not itself): its next level, or its whole subtree breadth-first;
+   * siblings by `order` (ties: org order).
+   */
+  function below(key: string, recursive: boolean): Department[] {
+    const children = new Map<string, Department[]>();
+    for (const d of org.departments) {
+      if (d.parentKey === null) continue;
+      const siblings = children.get(d.parentKey) ?? [];
+      siblings.push(d);
+      children.set(d.parentKey, siblings);
+    }
+    for (const siblings of children.values()) siblings.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+    const out: Department[] = [];
+    const seen = new Set<string>([key]);
+    const queue = [key];
+    while (queue.length > 0) {
+      for (const d of children.get(queue.shift()!) ?? []) {
+        if (seen.has(d.key)) continue;
+        seen.add(d.key);
+        out.push(d);
+        if (recursive) queue.push(d.key);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * An organisation as Bamboocloud returns it (org-id.html / obtain-org.html examples): `parent_id`
+   * null at the root, `category` "department", `org_code` (the demo org's department key),
+   * `sequence` (the department's sibling order), dates from the id's timestamp prefix.
+   */
+  function orgView(d: Department): Record<string, unknown> {
+    const parent = d.parentKey === null ? undefined : org.departmentByKey.get(d.parentKey);
+    const stamp = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{3})-/.exec(d.eiamOrgId);
+    const createdAt = stamp
+      ? `${stamp[1]}-${stamp[2]}-${stamp[3]} ${stamp[4]}:${stamp[5]}:${stamp[6]}.${stamp[7]}`
+      : "2024-01-01 00:00:00.000";
+    return {
+      org_id: d.eiamOrgId,
+      parent_id: parent?.eiamOrgId ?? null,
+      name: d.name,
+      category: "department",
+      org_code: d.key,
+      sequence: d.order ?? 0,
+      disabled: false,
+      created_at: createdAt,
+      updated_at: createdAt,
+      extension: {},
+    };
+  }
 
   function userView(p: Person): Record<string, unknown> {
     const manager = p.managerKey ? org.personByKey.get(p.managerKey) : undefined;

@@ -28,7 +28,11 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
   const secrets = new Map(apps.map((a) => [a.appId, a.appSecret]));
   const tokens = new TokenStore("same-until-last-quarter", () => `t-g1${randomBytes(20).toString("hex")}`);
   const tokenKey = randomBytes(16);
-  const people = org.people.filter((p) => p.in.feishu);
+  // The org is mutable (people and departments come and go at run time): every handler reads it
+  // at request time. Linear scans are fine for the sizes the sandbox runs (≤ a few thousand).
+  const inFeishu = (p: Person) => p.in.feishu;
+  /** Who lists, counts and leads: resigned people have left the directory. */
+  const listed = (p: Person) => p.in.feishu && p.status !== "resigned";
 
   const error = (
     req: EmulatorRequest,
@@ -127,24 +131,155 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
 
   /**
    * Opaque page tokens shaped like the real ones (`AQD9/…`, standard base64 with `/`, `+`, `=`), so a
-   * client that forgets to URL-encode them fails here as it would upstream. Tampering → 40012.
+   * client that forgets to URL-encode them fails here as it would upstream. A token is bound to its
+   * query (`binding`: the endpoint, the department and, for children, `fetch_child`): tampering or
+   * replaying it on another query → 40012.
    */
-  function encodePageToken(deptKey: string, offset: number): string {
-    const payload = Buffer.from(`${deptKey}|${offset}`);
+  function encodePageToken(binding: string, offset: number): string {
+    const payload = Buffer.from(`${binding}|${offset}`);
     const mac = createHmac("sha256", tokenKey).update(payload).digest().subarray(0, 12);
     return `AQD9/${Buffer.concat([mac, payload]).toString("base64")}`;
   }
-  function decodePageToken(token: string, deptKey: string): number | undefined {
+  function decodePageToken(token: string, binding: string): number | undefined {
     if (!token.startsWith("AQD9/")) return undefined;
-    const raw = Buffer.from(token.slice(5), "base64");
-    const [key, offset] = raw.subarray(12).toString("utf8").split("|");
-    if (key !== deptKey || !offset || !/^\d+$/.test(offset)) return undefined;
-    return encodePageToken(key, Number(offset)) === token ? Number(offset) : undefined;
+    const text = Buffer.from(token.slice(5), "base64").subarray(12).toString("utf8");
+    const cut = text.lastIndexOf("|");
+    const offset = text.slice(cut + 1);
+    if (cut < 0 || text.slice(0, cut) !== binding || !/^\d+$/.test(offset)) return undefined;
+    return encodePageToken(binding, Number(offset)) === token ? Number(offset) : undefined;
   }
 
+  /** `page_size`: default 10, 1..50, else 40011 (PROTOCOLS §2.2). */
+  function pageSizeOf(req: EmulatorRequest): number | Reply {
+    const rawSize = req.query.get("page_size");
+    const pageSize = rawSize === null || rawSize === "" ? 10 : Number(rawSize);
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) {
+      return error(req, 400, 40011, "page size is invalid");
+    }
+    return pageSize;
+  }
+
+  /** `page_token` → offset (0 without one), or the 40012 reply. */
+  function offsetOf(req: EmulatorRequest, binding: string): number | Reply {
+    const rawToken = req.query.get("page_token");
+    if (!rawToken) return 0;
+    return decodePageToken(rawToken, binding) ?? error(req, 400, 40012, "page token is invalid error");
+  }
+
+  /** `0` is the root under either id type. */
   function findDepartment(id: string, type: DeptIdType): Department | undefined {
-    if (id === "0") return org.departmentByKey.get("root");
-    return org.departments.find((d) => (type === "department_id" ? d.feishuId : d.feishuOpenId) === id);
+    if (id === "0") return org.departments.find((d) => d.parentKey === null);
+    return org.departments.find((d) => deptIdOf(d, type) === id);
+  }
+
+  /**
+   * The demo app's contact scope, department by department (`inFeishuScope`). A department outside
+   * it answers 40004 and is left out of listings; its sub-departments follow their own flag, as an
+   * app's scope may name a sub-department of a department it does not cover.
+   */
+  function inScope(d: Department): boolean {
+    return d.inFeishuScope;
+  }
+
+  /** Every department under `key` (not itself), breadth-first, siblings by `order` (ties: org order). */
+  function subtreeOf(key: string, recursive: boolean): Department[] {
+    const children = new Map<string, Department[]>();
+    for (const d of org.departments) {
+      if (d.parentKey === null) continue;
+      const list = children.get(d.parentKey) ?? [];
+      list.push(d);
+      children.set(d.parentKey, list);
+    }
+    for (const list of children.values()) list.sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
+    const out: Department[] = [];
+    const seen = new Set<string>([key]);
+    const queue = [key];
+    while (queue.length > 0) {
+      for (const child of children.get(queue.shift()!) ?? []) {
+        if (seen.has(child.key)) continue;
+        seen.add(child.key);
+        out.push(child);
+        if (recursive) queue.push(child.key);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * `member_count` (users of the department and every department below it, leaders included) and
+   * `primary_member_count` (of those, the ones whose primary department is in that subtree), per the
+   * SDK field docs (vicenteyu/FeishuNetSdk GetContactV3DepartmentsByDepartmentIdChildrenResponseDto,
+   * generated from the official page). One pass over the people per request.
+   */
+  function memberCounts(): Map<string, { all: number; primary: number }> {
+    const counts = new Map<string, { all: number; primary: number }>();
+    const bump = (key: string, field: "all" | "primary") => {
+      const c = counts.get(key) ?? { all: 0, primary: 0 };
+      c[field] += 1;
+      counts.set(key, c);
+    };
+    for (const p of org.people) {
+      if (!listed(p)) continue;
+      const keys = new Set(p.memberships.flatMap((m) => ancestorKeys(m.deptKey)));
+      for (const key of keys) bump(key, "all");
+      const primary = p.memberships.find((m) => m.primary) ?? p.memberships[0];
+      if (primary) for (const key of ancestorKeys(primary.deptKey)) bump(key, "primary");
+    }
+    return counts;
+  }
+
+  /** The department's key and its ancestors' keys; empty when the department is gone. */
+  function ancestorKeys(key: string): string[] {
+    const keys: string[] = [];
+    for (let d = org.departmentByKey.get(key); d && !keys.includes(d.key); ) {
+      keys.push(d.key);
+      d = d.parentKey === null ? undefined : org.departmentByKey.get(d.parentKey);
+    }
+    return keys;
+  }
+
+  /**
+   * A contact-v3 `department`. Field names and types: `@larksuiteoapi/node-sdk` types
+   * (`contact.department.get` / `children`: `order` is a string, `leaders: [{leaderType, leaderID}]`,
+   * `status: {is_deleted}`, `member_count`, `primary_member_count`) and the example at
+   * feishu.apifox.cn/api-58296620 (mirror of contact-v3/department/get). `parent_department_id` and
+   * the leader ids follow `department_id_type` / `user_id_type`; the root's parent is "" (choice:
+   * no source shows the root's own record). Leaders: members flagged `leader` there, in the
+   * department's `leaderKeys` order; the first is the main one (leaderType 1), the others deputies
+   * (2). `order`: the department's sibling order, as a string.
+   */
+  function departmentView(
+    d: Department,
+    types: { userIdType: UserIdType; deptIdType: DeptIdType },
+    counts: Map<string, { all: number; primary: number }>,
+  ): Record<string, unknown> {
+    const parent = d.parentKey === null ? undefined : org.departmentByKey.get(d.parentKey);
+    const rank = (p: Person) => {
+      const i = d.leaderKeys?.indexOf(p.key) ?? -1;
+      return i < 0 ? Number.MAX_SAFE_INTEGER : i;
+    };
+    const leaders = org.people
+      .filter((p) => listed(p) && p.memberships.some((m) => m.deptKey === d.key && m.leader))
+      .sort((a, b) => rank(a) - rank(b) || orderIn(a, d.key) - orderIn(b, d.key))
+      .map((p) => idOf(p, types.userIdType));
+    const count = counts.get(d.key) ?? { all: 0, primary: 0 };
+    return {
+      name: d.name,
+      i18n_name: { zh_cn: d.name, en_us: d.enName },
+      parent_department_id: parent ? deptIdOf(parent, types.deptIdType) : "",
+      department_id: d.feishuId,
+      open_department_id: d.feishuOpenId,
+      ...(leaders.length > 0
+        ? {
+            leader_user_id: leaders[0],
+            leaders: leaders.map((leaderID, i) => ({ leaderType: i === 0 ? 1 : 2, leaderID })),
+          }
+        : {}),
+      order: String(d.order ?? 0),
+      member_count: count.all,
+      primary_member_count: count.primary,
+      status: { is_deleted: false },
+    };
   }
 
   function idTypes(req: EmulatorRequest): { userIdType: UserIdType; deptIdType: DeptIdType } | Reply {
@@ -194,22 +329,14 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
         if ("status" in types) return types;
         const departmentId = req.query.get("department_id");
         if (!departmentId) return fieldError(req, "department_id", "department_id is required");
-        const rawSize = req.query.get("page_size");
-        const pageSize = rawSize === null || rawSize === "" ? 10 : Number(rawSize);
-        if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50) {
-          return error(req, 400, 40011, "page size is invalid");
-        }
+        const pageSize = pageSizeOf(req);
+        if (typeof pageSize !== "number") return pageSize;
         const dept = findDepartment(departmentId, types.deptIdType);
-        if (!dept?.inFeishuScope) return error(req, 403, 40004, "no dept authority error");
-        const rawToken = req.query.get("page_token");
-        let offset = 0;
-        if (rawToken) {
-          const decoded = decodePageToken(rawToken, dept.key);
-          if (decoded === undefined) return error(req, 400, 40012, "page token is invalid error");
-          offset = decoded;
-        }
-        const members = people
-          .filter((p) => p.status !== "resigned" && p.memberships.some((m) => m.deptKey === dept.key))
+        if (!dept || !inScope(dept)) return error(req, 403, 40004, "no dept authority error");
+        const offset = offsetOf(req, `users|${dept.key}`);
+        if (typeof offset !== "number") return offset;
+        const members = org.people
+          .filter((p) => listed(p) && p.memberships.some((m) => m.deptKey === dept.key))
           .sort((a, b) => orderIn(a, dept.key) - orderIn(b, dept.key) || a.userId.localeCompare(b.userId));
         const items = members
           .slice(offset, offset + pageSize)
@@ -217,7 +344,7 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
         const hasMore = offset + pageSize < members.length;
         return ok(req, {
           has_more: hasMore,
-          ...(hasMore ? { page_token: encodePageToken(dept.key, offset + pageSize) } : {}),
+          ...(hasMore ? { page_token: encodePageToken(`users|${dept.key}`, offset + pageSize) } : {}),
           items,
         });
       },
@@ -238,7 +365,10 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
           return fieldError(req, "emails", "emails: at most 50 strings");
         if (!isStringList(mobiles) || mobiles.length > 50)
           return fieldError(req, "mobiles", "mobiles: at most 50 strings");
-        const visible = people.filter((p) => includeResigned || p.status !== "resigned");
+        // Only the user's own `email` matches: the SDK's jsdoc for batchGetId says an enterprise
+        // email returns no user id ("使用企业邮箱查询将无法返回用户 ID，必须使用用户的邮箱地址"), and
+        // resigned users only with include_resigned (same jsdoc, @larksuiteoapi/node-sdk types).
+        const visible = org.people.filter((p) => inFeishu(p) && (includeResigned || p.status !== "resigned"));
         const entry = (p: Person | undefined) =>
           p ? { user_id: idOf(p, types.userIdType), status: statusView(p) } : {};
         const userList = [
@@ -254,13 +384,65 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
     },
     {
       method: "GET",
+      pattern: "/open-apis/contact/v3/departments/:department_id",
+      auth: true,
+      handle(req) {
+        // Errors: 403 40004 outside the app's scope, 400 40015 "department not exist"
+        // (feishu.apifox.cn/api-58296620, mirror of contact-v3/department/get's error table).
+        const types = idTypes(req);
+        if ("status" in types) return types;
+        const dept = findDepartment(req.params["department_id"] ?? "", types.deptIdType);
+        if (!dept) return error(req, 400, 40015, "department not exist");
+        if (!inScope(dept)) return error(req, 403, 40004, "no dept authority error");
+        return ok(req, { department: departmentView(dept, types, memberCounts()) });
+      },
+    },
+    {
+      method: "GET",
+      pattern: "/open-apis/contact/v3/departments/:department_id/children",
+      auth: true,
+      handle(req) {
+        // open.larkoffice.com/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/department/children:
+        // `fetch_child` (recursive), `page_size` (default 10, max 50), `page_token`; the queried
+        // department must be in the app's scope (root 0: the whole org). With fetch_child the
+        // subtree comes breadth-first, siblings in department order (the page does not state an
+        // order; breadth-first is what a caller walking levels expects). Out-of-scope departments
+        // are left out.
+        const types = idTypes(req);
+        if ("status" in types) return types;
+        const rawFetch = req.query.get("fetch_child");
+        if (rawFetch !== null && rawFetch !== "true" && rawFetch !== "false") {
+          return fieldError(req, "fetch_child", "fetch_child must be a boolean");
+        }
+        const fetchChild = rawFetch === "true";
+        const pageSize = pageSizeOf(req);
+        if (typeof pageSize !== "number") return pageSize;
+        const dept = findDepartment(req.params["department_id"] ?? "", types.deptIdType);
+        if (!dept) return error(req, 400, 40015, "department not exist");
+        if (!inScope(dept)) return error(req, 403, 40004, "no dept authority error");
+        const binding = `children|${dept.key}|${fetchChild ? 1 : 0}`;
+        const offset = offsetOf(req, binding);
+        if (typeof offset !== "number") return offset;
+        const all = subtreeOf(dept.key, fetchChild).filter(inScope);
+        const counts = memberCounts();
+        const items = all.slice(offset, offset + pageSize).map((d) => departmentView(d, types, counts));
+        const hasMore = offset + pageSize < all.length;
+        return ok(req, {
+          has_more: hasMore,
+          ...(hasMore ? { page_token: encodePageToken(binding, offset + pageSize) } : {}),
+          items,
+        });
+      },
+    },
+    {
+      method: "GET",
       pattern: "/open-apis/contact/v3/users/:user_id",
       auth: true,
       handle(req) {
         const types = idTypes(req);
         if ("status" in types) return types;
         const id = req.params["user_id"] ?? "";
-        const person = people.find((p) => idOf(p, types.userIdType) === id);
+        const person = org.people.find((p) => inFeishu(p) && idOf(p, types.userIdType) === id);
         if (!person) return error(req, 400, 41050, "no user authority error");
         return ok(req, { user: userView(person, types.userIdType, types.deptIdType) });
       },
@@ -332,6 +514,10 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
 
 function logHeaders(req: EmulatorRequest): Record<string, string> {
   return { "x-tt-logid": req.requestId, "x-request-id": req.requestId };
+}
+
+function deptIdOf(d: Department, type: DeptIdType): string {
+  return type === "department_id" ? d.feishuId : d.feishuOpenId;
 }
 
 function idOf(p: Person, type: UserIdType): string {
