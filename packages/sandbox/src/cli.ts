@@ -15,6 +15,7 @@ const { values } = parseArgs({
     "wecom-port": { type: "string" },
     "eiam-port": { type: "string" },
     "secrets-manager-port": { type: "string" },
+    "eventbridge-port": { type: "string" },
   },
 });
 const int = (value: string | undefined) => (value === undefined ? undefined : Number.parseInt(value, 10));
@@ -29,6 +30,7 @@ const sandbox = await startSandbox({
     wecom: int(values["wecom-port"]),
     eiam: int(values["eiam-port"]),
     secretsManager: int(values["secrets-manager-port"]),
+    eventBridge: int(values["eventbridge-port"]),
   },
 });
 process.stdout.write(`${JSON.stringify(sandbox.describe())}\n`);

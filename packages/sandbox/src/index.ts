@@ -13,6 +13,16 @@ export {
   type Knobs,
   type RecordedRequest,
 } from "./emulator.ts";
+export {
+  compileEventPattern,
+  createEventBridgeEmulator,
+  type EventBridgeEmulator,
+  type EventBridgeEmulatorOptions,
+  type EventEnvelope,
+  InvalidEventPatternError,
+  type PutEventRecord,
+  type SqsDeliveryOptions,
+} from "./eventbridge.ts";
 export { createFeishuEmulator, type FeishuApp, type FeishuEmulator, feishuMobileKey } from "./feishu.ts";
 export {
   BIG_DEPARTMENT_KEY,
@@ -46,8 +56,13 @@ export {
   type SandboxOptions,
   startSandbox,
 } from "./sandbox.ts";
-export { createSecretsManagerEmulator, type SecretsManagerEmulator } from "./secrets-manager.ts";
-export { createSqsEmulator, type SqsEmulator } from "./sqs.ts";
+export {
+  createSecretsManagerEmulator,
+  type SecretFailureKind,
+  type SecretsManagerEmulator,
+  type SecretsManagerEmulatorOptions,
+} from "./secrets-manager.ts";
+export { createSqsEmulator, md5OfMessageAttributes, type QueueSettings, type SqsEmulator } from "./sqs.ts";
 export {
   createWeComEmulator,
   WECOM_DEMO_CREDENTIALS,

@@ -1,6 +1,7 @@
 import { createDingTalkEmulator, type DingTalkApp } from "./dingtalk.ts";
 import { createEiamEmulator, type EiamClient } from "./eiam.ts";
 import type { Emulator, Knobs } from "./emulator.ts";
+import { createEventBridgeEmulator } from "./eventbridge.ts";
 import { createFeishuEmulator, type FeishuApp } from "./feishu.ts";
 import { buildDemoOrg, type DemoOrg } from "./org.ts";
 import { createSecretsManagerEmulator } from "./secrets-manager.ts";
@@ -15,7 +16,9 @@ export interface SandboxOptions {
   /** Secret name prefix; demo connections are `{prefix}/connections/{id}` (default `dirgate/local`). */
   secretPrefix?: string;
   /** Fixed ports (0 or absent = a free port). */
-  ports?: Partial<Record<"dingtalk" | "feishu" | "wecom" | "eiam" | "secretsManager" | "sqs", number>>;
+  ports?: Partial<
+    Record<"dingtalk" | "feishu" | "wecom" | "eiam" | "secretsManager" | "sqs" | "eventBridge", number>
+  >;
 }
 
 /** Demo credentials. They are sandbox-only values, distinctive so that leak tests can look for them. */
@@ -73,6 +76,7 @@ export interface Sandbox {
   eiam: ReturnType<typeof createEiamEmulator>;
   secretsManager: ReturnType<typeof createSecretsManagerEmulator>;
   sqs: ReturnType<typeof createSqsEmulator>;
+  eventBridge: ReturnType<typeof createEventBridgeEmulator>;
   /** Queue names: batch requests, their dead-letter queue, results. */
   queues: { requests: string; deadLetter: string; results: string };
   secretPrefix: string;
@@ -108,6 +112,7 @@ export interface SandboxDescription {
     secretAccessKey: string;
   };
   sqs: { endpoint: string; requestsQueueUrl: string; deadLetterQueueUrl: string; resultsQueueUrl: string };
+  eventBridge: { endpoint: string; region: string };
   connections: string[];
 }
 
@@ -123,6 +128,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const wecom = createWeComEmulator(org, weComDemoCorp(), { seed: options.seed });
   const secretsManager = createSecretsManagerEmulator({ seed: options.seed });
   const sqs = createSqsEmulator({ seed: options.seed });
+  const eventBridge = createEventBridgeEmulator({
+    seed: options.seed,
+    deliverToSqs: (queueArn, body, delivery) => sqs.sendToArn(queueArn, body, delivery),
+  });
   const emulators = [
     dingtalk.emulator,
     feishu.emulator,
@@ -130,6 +139,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     eiam.emulator,
     secretsManager.emulator,
     sqs.emulator,
+    eventBridge.emulator,
   ];
   const ports = options.ports ?? {};
   try {
@@ -139,6 +149,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await eiam.emulator.start(ports.eiam);
     await secretsManager.emulator.start(ports.secretsManager);
     await sqs.emulator.start(ports.sqs);
+    await eventBridge.emulator.start(ports.eventBridge);
   } catch (error) {
     await Promise.all(emulators.map((e) => e.stop()));
     throw error;
@@ -205,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     eiam,
     secretsManager,
     sqs,
+    eventBridge,
     queues,
     secretPrefix,
     emulators,
@@ -236,6 +248,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         deadLetterQueueUrl: sqs.queueUrl(queues.deadLetter)!,
         resultsQueueUrl: sqs.queueUrl(queues.results)!,
       },
+      eventBridge: { endpoint: eventBridge.emulator.baseUrl, region: eventBridge.region },
       connections: Object.keys(connections),
     }),
     setKnobs(knobs) {
