@@ -1,7 +1,10 @@
 import { OPERATION_NAMES, OPERATIONS, type OperationName } from "./operations/index.ts";
 
-/** How a route is authenticated: the deployment's default (IAM, or a JWT when configured), or not at all. */
-export type RouteAuth = "default" | "none";
+/**
+ * How a route is authenticated: the deployment's default (IAM, or a JWT when configured), not at all
+ * (meta), or by the provider's own signature on the request (change callbacks: public in API Gateway).
+ */
+export type RouteAuth = "default" | "none" | "signature";
 
 /** One HTTP route of the API and the Lambda serving it. */
 export interface Route {
@@ -40,6 +43,24 @@ export const META_ROUTES = [
   },
 ] as const satisfies readonly Route[];
 
+/** Provider change callbacks (DESIGN §6): public routes, authenticated by the provider's signature. */
+export const CALLBACK_ROUTES = [
+  {
+    method: "GET",
+    path: "/v1/connections/{connection}/callback",
+    lambda: "callback",
+    auth: "signature",
+    summary: "Provider callback URL verification (WeCom echostr)",
+  },
+  {
+    method: "POST",
+    path: "/v1/connections/{connection}/callback",
+    lambda: "callback",
+    auth: "signature",
+    summary: "Provider change callbacks (DingTalk, Feishu, WeCom), verified by their signatures",
+  },
+] as const satisfies readonly Route[];
+
 /**
  * Every HTTP route: one per operation (from the operation table) and the meta routes.
  * `sst.config.ts`, the local server and the OpenAPI document read this list.
@@ -61,3 +82,6 @@ export const ROUTES: readonly Route[] = [
 
 /** The Lambdas behind HTTP routes, each once. */
 export const HTTP_LAMBDAS: readonly string[] = [...new Set(ROUTES.map((r) => r.lambda))];
+
+/** The Lambdas fed by queues: lookups (`Lookups`) and change events (`Changes`). */
+export const QUEUE_LAMBDAS = ["lookup-batch", "changes"] as const;
