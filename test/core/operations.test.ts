@@ -11,6 +11,13 @@ import { PROVIDER_TABLE, supportMatrix } from "@dirgate/providers";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 
+/** A valid value for each required field the operations have. */
+const SAMPLES: Record<string, unknown> = {
+  mobile: "13800138000",
+  email: "zhangsan@example.com",
+  items: [{ mobile: "13800138000" }],
+};
+
 /** The operation table is the single source of every route, Lambda and input: it must be consistent. */
 describe("the operation table", () => {
   it.each(OPERATION_NAMES)("%s: every path parameter but the connection is an input field", (name) => {
@@ -45,7 +52,7 @@ describe("the operation table", () => {
       const requiredOnly = Object.fromEntries(
         Object.entries(op.input.shape as Record<string, z.ZodType>)
           .filter(([, schema]) => !schema.safeParse(undefined).success)
-          .map(([field]) => [field, field === "mobile" ? "13800138000" : "x"]),
+          .map(([field]) => [field, SAMPLES[field] ?? "x"]),
       );
       const parsed = inputSchema(name).parse(requiredOnly) as Record<string, unknown>;
       for (const [field, schema] of Object.entries(op.input.shape as Record<string, z.ZodType>)) {

@@ -63,6 +63,12 @@ export const DirectoryUserSchema = z
       .array(z.string())
       .optional()
       .describe("By-mobile lookups: enterprise accounts sharing the number (DingTalk)"),
+    withheld: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Fields the provider refused to this app (e.g. WeCom mobile/email for apps made after 2022-06-20)",
+      ),
     raw: z.record(z.string(), z.unknown()).optional().describe("The upstream record, with include=raw"),
   })
   .describe("A person in an organisation's directory");
@@ -82,3 +88,25 @@ export const UserPageSchema = z.object({
   nextPageToken: z.string().nullable(),
 });
 export type UserPage = z.infer<typeof UserPageSchema>;
+
+/** A department, the same shape whatever directory it comes from. */
+export const DirectoryDepartmentSchema = z
+  .object({
+    provider: ProviderSchema,
+    connection: z.string(),
+    id: z.string().describe("The id GET /departments/{departmentId} takes"),
+    parentId: z.string().nullable().describe("null for the provider's root department"),
+    name: z.string(),
+    order: z.number().optional(),
+    leaderIds: z.array(z.string()).optional().describe("The department's leaders (user ids)"),
+    memberCount: z.number().int().optional(),
+    raw: z.record(z.string(), z.unknown()).optional().describe("The upstream record, with include=raw"),
+  })
+  .describe("A department of an organisation's directory");
+export type DirectoryDepartment = z.infer<typeof DirectoryDepartmentSchema>;
+
+export const DepartmentPageSchema = z.object({
+  items: z.array(DirectoryDepartmentSchema),
+  nextPageToken: z.string().nullable(),
+});
+export type DepartmentPage = z.infer<typeof DepartmentPageSchema>;

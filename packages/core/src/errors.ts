@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   /** No route matches the path (local server; API Gateway answers these itself). */
   ROUTE_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
+  /** The URL, headers or body are over a limit (413, 414 or 431; the status says which). */
+  REQUEST_TOO_LARGE: 413,
   PROVIDER_PERMISSION_DENIED: 403,
   UNSUPPORTED_OPERATION: 501,
   UPSTREAM_RATE_LIMITED: 429,

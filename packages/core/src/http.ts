@@ -58,6 +58,8 @@ export type Interpret<T> = (response: UpstreamResponse) => T;
 /** Per-call options: the caller's deadline (epoch ms) is never passed. */
 export interface CallOptions {
   deadline?: number;
+  /** The request id of the call that asked (per-item problems of a many-item operation carry it). */
+  requestId?: string;
 }
 
 const DEADLINE_FLOOR_MS = 25;

@@ -1,11 +1,14 @@
 import {
   ConnectionIdSchema,
+  DepartmentPageSchema,
+  DirectoryDepartmentSchema,
   DirectoryUserSchema,
   ERROR_CODES,
   META_ROUTES,
   OPERATION_NAMES,
   OPERATIONS,
   type OperationDescriptor,
+  ProblemSchema,
   pathParameters,
   UserPageSchema,
   UserRefSchema,
@@ -22,20 +25,9 @@ const COMPONENTS = new Map<z.ZodType, string>([
   [DirectoryUserSchema, "DirectoryUser"],
   [UserRefSchema, "UserRef"],
   [UserPageSchema, "UserPage"],
+  [DirectoryDepartmentSchema, "DirectoryDepartment"],
+  [DepartmentPageSchema, "DepartmentPage"],
 ]);
-
-const ProblemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string(),
-  code: z.enum(Object.keys(ERROR_CODES) as [string, ...string[]]),
-  requestId: z.string(),
-  upstream: z
-    .object({ code: z.string().optional(), message: z.string().optional(), requestId: z.string().optional() })
-    .optional(),
-  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-});
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
   const name = COMPONENTS.get(schema);

@@ -32,6 +32,7 @@ export function operationMiddlewares<N extends OperationName>(
 export function runOperation<N extends OperationName>(name: N) {
   return (_event: unknown, context: OperationContext<N>): Promise<OperationOutput<N>> => {
     const state = context.dirgate;
-    return state.withClient((client) => client.run(name, state.input, { deadline: state.deadline }));
+    const options = { deadline: state.deadline, requestId: context.awsRequestId };
+    return state.withClient((client) => client.run(name, state.input, options));
   };
 }

@@ -6,6 +6,7 @@ import {
   type OperationOutput,
   type Provider,
 } from "@dirgate/core";
+import { LRUCache } from "lru-cache";
 import type * as z from "zod";
 import { createTransport, type Transport, type TransportSpec } from "./transport.ts";
 import type { ClientDeps } from "./types.ts";
@@ -17,6 +18,11 @@ export interface ProviderContext<C, E extends string = string> {
   api: Transport<E>;
   /** Runs another operation of the same connection (e.g. by-mobile, then the profile by id). */
   run: ProviderClient["run"];
+  /**
+   * A value computed once and kept for `ttlMs` per connection (single-flight, bounded, failures not
+   * kept): e.g. a department subtree a recursive listing reads on every page.
+   */
+  memo<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T>;
 }
 
 /** One provider's implementation of one operation. */
@@ -90,6 +96,15 @@ export function createClient<P extends Provider, S extends z.ZodObject, E extend
       return implementation.run(ctx, input, options);
     },
   };
-  const ctx: ProviderContext<z.output<S>, E> = { connection, config, api, run: client.run };
+  const memos = new LRUCache<string, { value: Promise<unknown> }>({ max: 32 });
+  const memo = <T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> => {
+    const held = memos.get(key);
+    if (held) return held.value as Promise<T>;
+    const value = compute();
+    memos.set(key, { value }, { ttl: ttlMs });
+    value.catch(() => memos.delete(key));
+    return value;
+  };
+  const ctx: ProviderContext<z.output<S>, E> = { connection, config, api, run: client.run, memo };
   return client;
 }

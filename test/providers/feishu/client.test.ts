@@ -1,4 +1,4 @@
-import { inputSchema } from "@dirgate/core";
+import { encodePageToken, inputSchema } from "@dirgate/core";
 import { iterateDepartmentUsers } from "@dirgate/providers";
 import { describe, expect, it } from "vitest";
 import { demoClient, rejection, testDeps } from "../../helpers/clients.ts";
@@ -95,8 +95,18 @@ describe("Feishu client against the sandbox", () => {
       "40004",
     ],
     [
-      "a forged page token (40012)",
-      { departmentId: BIG, pageToken: "AQD9/forged" },
+      "a forged Feishu cursor inside a token of the right query (40012)",
+      {
+        departmentId: BIG,
+        pageToken: encodePageToken(
+          {
+            operation: "departmentUsers",
+            connection: "demo-feishu",
+            query: list({ departmentId: BIG, pageSize: 50 }),
+          },
+          { c: "AQD9/forged" },
+        ),
+      },
       "INVALID_REQUEST",
       "40012",
     ],
@@ -104,6 +114,17 @@ describe("Feishu client against the sandbox", () => {
     const error = await rejection(demoClient(sbx.current, "demo-feishu").departmentUsers(input));
     expect(error).toMatchObject({ code, upstream: { code: upstreamCode } });
     expect((error.upstream as { requestId?: string }).requestId).toBeTruthy();
+  });
+
+  it("refuses a token it did not issue before any upstream call, with the same answer", async () => {
+    const error = await rejection(
+      demoClient(sbx.current, "demo-feishu").departmentUsers({ departmentId: BIG, pageToken: "AQD9/forged" }),
+    );
+    expect(error).toMatchObject({
+      code: "INVALID_REQUEST",
+      message: "pageToken is not one this query returned",
+    });
+    expect(fs().counter("GET /open-apis/contact/v3/users/find_by_department")).toBe(0);
   });
 
   it("maps an unknown user and an unknown mobile to USER_NOT_FOUND", async () => {

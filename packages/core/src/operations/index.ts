@@ -1,7 +1,13 @@
 import type * as z from "zod";
+import { department } from "./department.ts";
+import { departmentChildren } from "./department-children.ts";
 import { departmentUsers } from "./department-users.ts";
+import { userByEmail } from "./user-by-email.ts";
 import { userById } from "./user-by-id.ts";
 import { userByMobile } from "./user-by-mobile.ts";
+import { usersLookup } from "./users-lookup.ts";
+
+export { type LookupItem, LookupItemSchema, type LookupResult, LookupResultSchema } from "./users-lookup.ts";
 
 /**
  * The operation table: one line per operation. Routes, `sst.config.ts`, the local server, the
@@ -9,7 +15,11 @@ import { userByMobile } from "./user-by-mobile.ts";
  */
 export const OPERATIONS = {
   userByMobile,
+  userByEmail,
   userById,
+  usersLookup,
+  department,
+  departmentChildren,
   departmentUsers,
 } as const;
 

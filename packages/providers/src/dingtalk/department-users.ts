@@ -1,8 +1,12 @@
-import { DirgateError } from "@dirgate/core";
+import { type DirectoryUser, DirgateError, invalidPageToken } from "@dirgate/core";
 import * as z from "zod";
 import { boolish, numish, readUpstream } from "../coerce.ts";
-import type { Implementation } from "../provider.ts";
+import { pageScope, upstreamCursor } from "../pages.ts";
+import type { Implementation, ProviderContext } from "../provider.ts";
+import { walkMembers } from "../walk.ts";
 import type { DingTalkConnection } from "./connection.ts";
+import { dingTalkDepartmentId, refuseOpenDepartmentIds } from "./department.ts";
+import { subtree } from "./department-tree.ts";
 import type { DingTalkEndpoint } from "./transport.ts";
 import { DingTalkUserSchema, dingTalkUserToDirectoryUser } from "./user.ts";
 
@@ -16,43 +20,74 @@ const ResultSchema = z.object({
 
 const MAX_PAGE = 100;
 
-/** `POST /topapi/v2/user/list`: a department's direct members, cursor-paged, at most 100 a page. */
+/** One upstream page of `POST /topapi/v2/user/list`: a department's direct members from `cursor`. */
+async function memberPage(
+  ctx: ProviderContext<DingTalkConnection, DingTalkEndpoint>,
+  departmentId: string,
+  cursor: string | undefined,
+  size: number,
+  includeRaw: boolean,
+  options: Parameters<Implementation<"departmentUsers", DingTalkConnection>["run"]>[2],
+): Promise<{ users: DirectoryUser[]; next: string | undefined }> {
+  const offset = cursor === undefined ? 0 : Number(cursor);
+  const body = await ctx.api.call(
+    "user.list",
+    { body: { dept_id: dingTalkDepartmentId(departmentId), cursor: offset, size } },
+    options,
+  );
+  const { result } = readUpstream(ResultSchema, body, "dingtalk.user.list");
+  const map = { connection: ctx.connection, includeRaw, expose: ctx.config.expose };
+  return {
+    users: result.list.map((raw) =>
+      dingTalkUserToDirectoryUser(
+        readUpstream(DingTalkUserSchema, raw, "dingtalk.user.list"),
+        raw as Record<string, unknown>,
+        map,
+      ),
+    ),
+    next: result.has_more && result.next_cursor !== undefined ? String(result.next_cursor) : undefined,
+  };
+}
+
+/**
+ * `POST /topapi/v2/user/list`: a department's direct members, cursor-paged, at most 100 a page;
+ * recursively, every member of the subtree once (the walk of walk.ts over `listsub`).
+ */
 export const departmentUsers: Implementation<"departmentUsers", DingTalkConnection, DingTalkEndpoint> = {
-  upstream: "topapi/v2/user/list (numeric department ids, ≤ 100 a page)",
-  async run({ api, connection, config }, input, options) {
-    if (!/^\d{1,19}$/.test(input.departmentId)) {
-      throw new DirgateError("INVALID_REQUEST", "DingTalk department ids are numbers", {
-        details: [{ path: "departmentId", message: "expected a number such as 1 or 5" }],
-      });
-    }
-    if (input.idType !== "userId" || input.departmentIdType === "openDepartmentId") {
+  upstream: "topapi/v2/user/list (≤ 100 a page; recursive: the listsub subtree, each person once)",
+  async run(ctx, input, options) {
+    refuseOpenDepartmentIds(input);
+    if (input.idType !== "userId") {
       throw new DirgateError(
         "UNSUPPORTED_OPERATION",
-        "dingtalk connections list users by userId and numeric department id",
+        `DingTalk connections list users by userId, not ${input.idType}`,
       );
     }
-    const cursor = input.pageToken === undefined ? 0 : Number(input.pageToken);
-    if (!Number.isSafeInteger(cursor) || cursor < 0) {
-      throw new DirgateError("INVALID_REQUEST", "pageToken is not one this API returned", {
-        details: [{ path: "pageToken", message: "pass nextPageToken from the previous page" }],
-      });
+    dingTalkDepartmentId(input.departmentId);
+    const scope = pageScope(ctx, "departmentUsers", input);
+    const raw = input.include === "raw";
+    if (input.recursive) {
+      const walk = {
+        maxPage: MAX_PAGE,
+        subtree: async (root: string) => [
+          root,
+          ...(await subtree(ctx, root, undefined, false, options)).map((d) => d.id),
+        ],
+        members: (id: string, cursor: string | undefined, size: number) =>
+          memberPage(ctx, id, cursor, size, raw, options),
+      };
+      return walkMembers(walk, input.departmentId, input, scope, options);
     }
-    const body = await api.call(
-      "user.list",
-      { body: { dept_id: Number(input.departmentId), cursor, size: Math.min(input.pageSize, MAX_PAGE) } },
+    const cursor = upstreamCursor.read(scope, input.pageToken);
+    if (cursor !== undefined && !/^\d{1,9}$/.test(cursor)) throw invalidPageToken();
+    const page = await memberPage(
+      ctx,
+      input.departmentId,
+      cursor,
+      Math.min(input.pageSize, MAX_PAGE),
+      raw,
       options,
     );
-    const { result } = readUpstream(ResultSchema, body, "dingtalk.user.list");
-    const map = { connection, includeRaw: input.include === "raw", expose: config.expose };
-    return {
-      items: result.list.map((raw) =>
-        dingTalkUserToDirectoryUser(
-          readUpstream(DingTalkUserSchema, raw, "dingtalk.user.list"),
-          raw as Record<string, unknown>,
-          map,
-        ),
-      ),
-      nextPageToken: result.has_more && result.next_cursor !== undefined ? String(result.next_cursor) : null,
-    };
+    return { items: page.users, nextPageToken: upstreamCursor.next(scope, page.next) };
   },
 };

@@ -12,6 +12,8 @@ const ENDPOINTS = {
   getbymobile: { method: "POST", path: "/topapi/v2/user/getbymobile" },
   "user.get": { method: "POST", path: "/topapi/v2/user/get" },
   "user.list": { method: "POST", path: "/topapi/v2/user/list" },
+  "department.get": { method: "POST", path: "/topapi/v2/department/get" },
+  "department.listsub": { method: "POST", path: "/topapi/v2/department/listsub" },
   "legacy.user.get": { method: "GET", path: "/user/get" },
 } as const;
 export type DingTalkEndpoint = keyof typeof ENDPOINTS;

@@ -1,5 +1,7 @@
+import { DirgateError } from "@dirgate/core";
 import * as z from "zod";
 import { readUpstream } from "../coerce.ts";
+import { pageScope, upstreamCursor } from "../pages.ts";
 import type { Implementation } from "../provider.ts";
 import type { FeishuConnection } from "./connection.ts";
 import type { FeishuEndpoint } from "./transport.ts";
@@ -19,8 +21,12 @@ const MAX_PAGE = 50;
 /** `GET /open-apis/contact/v3/users/find_by_department` (seed 004): direct members, ≤ 50 a page. */
 export const departmentUsers: Implementation<"departmentUsers", FeishuConnection, FeishuEndpoint> = {
   upstream: "contact/v3/users/find_by_department (≤ 50 a page)",
-  async run({ api, connection, config }, input, options) {
+  async run(ctx, input, options) {
+    const { api, connection, config } = ctx;
     const idType = input.idType;
+    if (idType === "loginId")
+      throw new DirgateError("UNSUPPORTED_OPERATION", "Feishu connections have no loginId");
+    const scope = pageScope(ctx, "departmentUsers", input);
     // Feishu's own default is open_department_id; an id that does not look like one is a custom department_id.
     const departmentIdType =
       input.departmentIdType ??
@@ -35,7 +41,7 @@ export const departmentUsers: Implementation<"departmentUsers", FeishuConnection
           department_id_type: departmentIdType === "departmentId" ? "department_id" : "open_department_id",
           user_id_type: FEISHU_ID_FIELDS[idType],
           page_size: String(Math.min(input.pageSize, MAX_PAGE)),
-          page_token: input.pageToken,
+          page_token: upstreamCursor.read(scope, input.pageToken),
         },
       },
       options,
@@ -50,7 +56,7 @@ export const departmentUsers: Implementation<"departmentUsers", FeishuConnection
           map,
         ),
       ),
-      nextPageToken: data.has_more && data.page_token ? data.page_token : null,
+      nextPageToken: upstreamCursor.next(scope, data.has_more ? data.page_token : undefined),
     };
   },
 };

@@ -106,7 +106,8 @@ export const FEISHU_TRANSPORT: TransportSpec<FeishuConnection, FeishuEndpoint> =
     "40009": invalid,
     "40011": invalid,
     "99992402": invalid,
-    "40012": rule("INVALID_REQUEST", "pageToken is not valid"),
+    // A cursor inside our token that Feishu refuses: the same answer as a token we did not issue.
+    "40012": rule("INVALID_REQUEST", "pageToken is not one this query returned"),
     "2200": rule("UPSTREAM_UNAVAILABLE", "{call}: Feishu internal error", { retryable: true }),
     "not-json": rule("UPSTREAM_UNAVAILABLE", "{call}: Feishu answered HTTP 200 without a JSON body", {
       retryable: true,
