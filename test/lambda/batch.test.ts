@@ -113,10 +113,10 @@ describe("lookup-batch results", () => {
       event(
         { id: "busy", connection: "demo-dingtalk", operation: "userById", input: { userId: "zhangsan" } },
         {
-          id: "eiam-dept",
-          connection: "demo-eiam",
-          operation: "departmentUsers",
-          input: { departmentId: "x" },
+          id: "no-email",
+          connection: "demo-dingtalk",
+          operation: "userByEmail",
+          input: { email: "a@example.com" },
         },
       ),
       lambdaContext("lookup-batch"),
@@ -124,7 +124,7 @@ describe("lookup-batch results", () => {
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m0" }]);
     expect(sent).toEqual([
       expect.objectContaining({
-        id: "eiam-dept",
+        id: "no-email",
         ok: false,
         error: expect.objectContaining({ code: "UNSUPPORTED_OPERATION" }),
       }),

@@ -1,5 +1,4 @@
 import { injectLambdaContext } from "@aws-lambda-powertools/logger/middleware";
-import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import {
   type CallOptions,
   ConnectionIdSchema,
@@ -16,6 +15,7 @@ import * as z from "zod";
 import { invalidRequest, readDirectRequest, validateRequest } from "./event.ts";
 import { type Problem, toProblem } from "./problem.ts";
 import type { Runtime } from "./runtime.ts";
+import { createMessageSender } from "./sqs.ts";
 
 /** One request on the batch queue: any operation of the table, its input as a direct invocation takes it. */
 export const BatchMessageSchema = z.strictObject({
@@ -44,34 +44,12 @@ export function sqsResultSink(runtime: Runtime): ResultSink {
   const { settings } = runtime;
   if (!settings.resultsQueueUrl)
     throw new Error("DIRGATE_RESULTS_QUEUE_URL is required by the batch consumer");
-  const sqs = new SQSClient({
-    region: settings.region,
-    ...(settings.sqsEndpoint ? { endpoint: settings.sqsEndpoint } : {}),
-    ...(settings.credentials ? { credentials: settings.credentials } : {}),
-  });
+  const send = createMessageSender(settings, settings.resultsQueueUrl);
   return async (results) => {
-    const failed = new Set<string>();
-    const chunks: BatchResult[][] = [];
-    for (let i = 0; i < results.length; i += 10) chunks.push(results.slice(i, i + 10));
-    await Promise.all(
-      chunks.map(async (chunk) => {
-        try {
-          const out = await sqs.send(
-            new SendMessageBatchCommand({
-              QueueUrl: settings.resultsQueueUrl,
-              Entries: chunk.map((result, i) => ({ Id: String(i), MessageBody: JSON.stringify(result) })),
-            }),
-          );
-          for (const entry of out.Failed ?? []) failed.add(chunk[Number(entry.Id)]!.messageId);
-        } catch (error) {
-          runtime.logger.warn("results could not be sent; the records will be retried", {
-            error: String(error),
-          });
-          for (const result of chunk) failed.add(result.messageId);
-        }
-      }),
-    );
-    return failed;
+    const unsent = await send(results.map((result) => ({ body: JSON.stringify(result) })));
+    if (unsent.size > 0)
+      runtime.logger.warn("results could not be sent; the records will be retried", { unsent: unsent.size });
+    return new Set([...unsent].map((i) => results[i]!.messageId));
   };
 }
 

@@ -1,9 +1,9 @@
 export { assertAllowed, callerIdentities } from "./access.ts";
 export {
-  batchMiddlewares,
   type BatchMessage,
   BatchMessageSchema,
   type BatchResult,
+  batchMiddlewares,
   lookupBatch,
   type ResultSink,
   sqsResultSink,

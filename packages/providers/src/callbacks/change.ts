@@ -10,6 +10,11 @@ export interface DirectoryChange {
   id: string;
   /** Set when the event renamed the id (WeCom `NewUserID`, a changed Feishu `user_id`). */
   newId?: string;
+  /**
+   * The kind of id `id` is when it is not the provider's default (Feishu falls back to `open_id` /
+   * `open_department_id` when the app may not read `user_id` / `department_id`).
+   */
+  idType?: "openId" | "openDepartmentId";
   /** ISO 8601, from the provider's own event time. */
   occurredAt: string;
   /** The provider's event type and id: dedupe on `eventId` + `id` (retries repeat both). */

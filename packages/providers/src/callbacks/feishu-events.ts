@@ -77,6 +77,10 @@ export function parseFeishuEvent(plaintext: string): CallbackEvent {
   const meaning = FEISHU_CHANGES[header.event_type];
   if (meaning === undefined) return { ...received, changes: [] };
   const current = idOf(meaning.kind, event.object);
+  const open =
+    meaning.kind === "user"
+      ? !event.object?.user_id && Boolean(event.object?.open_id)
+      : !event.object?.department_id && Boolean(event.object?.open_department_id);
   if (current === undefined) {
     throw new CallbackVerificationError("malformed", `Feishu ${header.event_type} event names no object id`);
   }
@@ -88,6 +92,9 @@ export function parseFeishuEvent(plaintext: string): CallbackEvent {
     ...meaning,
     id: renamed && before ? before : current,
     ...(renamed ? { newId: current } : {}),
+    ...(open
+      ? { idType: meaning.kind === "user" ? ("openId" as const) : ("openDepartmentId" as const) }
+      : {}),
     occurredAt: epochToIso(header.create_time, "Feishu"),
     upstream: { type: header.event_type, eventId: header.event_id },
   };
