@@ -112,6 +112,37 @@ describe("EIAM user-by-mobile (seed 002)", () => {
   });
 });
 
+describe("EIAM user-by-email (user-email.html)", () => {
+  async function byEmail(email: unknown) {
+    const token = await eiamToken(sbx.current);
+    return postJson(
+      `${base()}/api/v2/tenant/users/user-by-email`,
+      { email },
+      { authorization: `Bearer ${token}`, "content-type": "application/json; charset=utf-8" },
+    );
+  }
+
+  it("returns the same user as by mobile, whatever the address's case", async () => {
+    const [mobile, email, upper] = await Promise.all([
+      byMobile("15204130007"),
+      byEmail("15204130007@example.com"),
+      byEmail("15204130007@EXAMPLE.com"),
+    ]);
+    expect(email.status).toBe(200);
+    expect(email.json).toEqual(mobile.json);
+    expect(upper.json.user_id).toBe("20220825141325371-4D03-81EF80243");
+  });
+
+  it.each([["nobody@example.com"], [""], [undefined]])(
+    "answers %o with HTTP 400 USER.0001",
+    async (email) => {
+      const answer = await byEmail(email);
+      expect(answer.status).toBe(400);
+      expect(answer.json).toEqual({ error_code: "USER.0001", error_msg: "User does not exist" });
+    },
+  );
+});
+
 describe("EIAM users/{user_id}", () => {
   it("returns the user by id, and USER.0001 for an unknown id", async () => {
     const token = await eiamToken(sbx.current);

@@ -156,6 +156,23 @@ export function createEiamEmulator(org: DemoOrg, clients: EiamClient[], options:
       },
     },
     {
+      method: "POST",
+      pattern: "/api/v2/tenant/users/user-by-email",
+      auth: true,
+      handle(req) {
+        // open.bccastle.com/en/development/eiam/api/user/user-email.html: body `{"email": …}`, the
+        // same answer as user-by-mobile. The page lists no error of its own: an unknown address is
+        // the user family's USER.0001 (as by mobile), and so is a missing one (no validation code is
+        // documented). Matching ignores case (choice: addresses are case-insensitive in practice).
+        const body = parseJsonBody(req);
+        const email = typeof body?.["email"] === "string" ? body["email"].trim().toLowerCase() : "";
+        const person =
+          email === "" ? undefined : org.people.find((p) => inEiam(p) && p.email?.toLowerCase() === email);
+        if (!person) return businessError(400, "USER.0001", "User does not exist");
+        return { status: 200, body: userView(person) };
+      },
+    },
+    {
       method: "GET",
       pattern: "/api/v2/tenant/organizations/:org_id",
       auth: true,

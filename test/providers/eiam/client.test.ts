@@ -57,9 +57,9 @@ describe("EIAM client against the sandbox", () => {
     expect(error).toMatchObject({ code: "UPSTREAM_AUTH_FAILED", upstream: { code: "invalid_client" } });
   });
 
-  it("answers 501 for department listing, without calling upstream", async () => {
+  it("answers 501 for a listing by an id type EIAM does not have, without calling upstream", async () => {
     const error = await rejection(
-      demoClient(sbx.current, "demo-eiam").departmentUsers({ departmentId: "x" }),
+      demoClient(sbx.current, "demo-eiam").departmentUsers({ departmentId: "x", idType: "openId" }),
     );
     expect(error.code).toBe("UNSUPPORTED_OPERATION");
     expect(ei().counter("POST /api/v2/tenant/token")).toBe(0);

@@ -7,10 +7,23 @@ import type { EiamConnection } from "./connection.ts";
  * EIAM (Bamboocloud IDaaS / Huawei OneAccess) as data (PROTOCOLS §3): OAuth errors
  * `{error, error_description}` (an invalid token is HTTP 400 `invalid_token`), business errors
  * `{error_code: "USER.0001", error_msg}`.
+ *
+ * Sources (Bamboocloud, open.bccastle.com/en/development/eiam/api/…; Huawei OneAccess,
+ * support.huaweicloud.com/api-oneaccess/…, the same paths and fields):
+ * - `user-by-mobile`: …/user/phonenumber.html (seed 002); `user-by-email`: …/user/user-email.html
+ *   (body `{email}`, the same answer as by mobile).
+ * - `organization.get`: …/org/org-id.html, OneAccess ShowOrganizationById; unknown → 400 `ORG.0001`.
+ * - `organizations`: …/org/obtain-org.html, OneAccess ListOrganizations: `org_id`, `all_child`,
+ *   `offset` = page number from 0, `limit` 10–100 → `{total, organizations}`.
+ * - `users`: OneAccess ListUsers (`GET /api/v2/tenant/users?org_id&offset&limit` → `{total, users}`).
  */
 const ENDPOINTS = {
   "user-by-mobile": { method: "POST", path: "/api/v2/tenant/users/user-by-mobile" },
+  "user-by-email": { method: "POST", path: "/api/v2/tenant/users/user-by-email" },
   "user.get": { method: "GET", path: "/api/v2/tenant/users/{user_id}" },
+  users: { method: "GET", path: "/api/v2/tenant/users" },
+  "organization.get": { method: "GET", path: "/api/v2/tenant/organizations/{org_id}" },
+  organizations: { method: "GET", path: "/api/v2/tenant/organizations" },
 } as const;
 export type EiamEndpoint = keyof typeof ENDPOINTS;
 
@@ -83,6 +96,8 @@ export const EIAM_TRANSPORT: TransportSpec<EiamConnection, EiamEndpoint> = {
     invalid_token: token,
     "USER.0001": notFound,
     "USER.0038": rule("INVALID_REQUEST", "EIAM does not accept this mobile number"),
+    // "Organization does not exist" (org-id.html's error example).
+    "ORG.0001": rule("DEPARTMENT_NOT_FOUND", "no such department"),
     "not-json": rule("UPSTREAM_UNAVAILABLE", "{call}: EIAM answered a body that is not JSON", {
       retryable: true,
     }),

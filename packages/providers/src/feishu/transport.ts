@@ -16,8 +16,28 @@ const departmentOutOfScope: ErrorRule = {
   message: "no such department, or it is outside the app's contact scope",
 };
 
+/** `departments/:id` and `/children` (PROTOCOLS §2; the department/get and /children error tables). */
+const departmentCodes = {
+  "40004": departmentOutOfScope,
+  "40015": { code: "DEPARTMENT_NOT_FOUND", message: "no such department" },
+} as const satisfies Record<string, ErrorRule>;
+
 const ENDPOINTS = {
   batch_get_id: { method: "POST", path: "/open-apis/contact/v3/users/batch_get_id" },
+  "department.get": {
+    method: "GET",
+    path: "/open-apis/contact/v3/departments/{department_id}",
+    codes: departmentCodes,
+  },
+  "department.children": {
+    method: "GET",
+    path: "/open-apis/contact/v3/departments/{department_id}/children",
+    codes: {
+      ...departmentCodes,
+      // "big dept forbid recursion error": Feishu will not list a very large department's subtree.
+      "43010": rule("UPSTREAM_ERROR", "{call}: Feishu refuses to list this department's subtree (43010)"),
+    },
+  },
   "user.get": {
     method: "GET",
     path: "/open-apis/contact/v3/users/{user_id}",
