@@ -412,6 +412,37 @@ describe("WeCom user/simplelist", () => {
   });
 });
 
+describe("WeCom user/list", () => {
+  it("lists a department's direct members as user/get shows each of them to the app", async () => {
+    const legacy = await get("/user/list", { department_id: "11" }, C.legacyApp.secret);
+    const simple = await get("/user/simplelist", { department_id: "11" }, C.legacyApp.secret);
+    const ids = legacy.json.userlist.map((u: { userid: string }) => u.userid);
+    expect(ids).toEqual(simple.json.userlist.map((u: { userid: string }) => u.userid));
+    for (const member of legacy.json.userlist.slice(0, 5)) {
+      const {
+        errcode: _c,
+        errmsg: _m,
+        ...one
+      } = (await get("/user/get", { userid: member.userid }, C.legacyApp.secret)).json;
+      expect(member).toEqual(one);
+    }
+    expect(legacy.json.userlist[0]).toHaveProperty("mobile");
+  });
+
+  it("withholds the same fields from the app created after 2022-06-20, and answers 60123, 60011, 40058", async () => {
+    const recent = await get("/user/list", { department_id: "11" });
+    const unknown = await get("/user/list", { department_id: "777" });
+    const hidden = await get("/user/list", { department_id: "9" }, C.legacyApp.secret);
+    const missing = await get("/user/list");
+    for (const member of recent.json.userlist) {
+      for (const field of ["mobile", "email", "biz_mail", "avatar", "address", "qr_code"]) {
+        expect(member, field).not.toHaveProperty(field);
+      }
+    }
+    expect([unknown.json.errcode, hidden.json.errcode, missing.json.errcode]).toEqual([60123, 60011, 40058]);
+  });
+});
+
 describe("WeCom user/list_id", () => {
   const expectedRows = () =>
     w.org.people

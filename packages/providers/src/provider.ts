@@ -1,6 +1,7 @@
 import {
   type CallOptions,
   DirgateError,
+  type Logger,
   type OperationInput,
   type OperationName,
   type OperationOutput,
@@ -23,6 +24,10 @@ export interface ProviderContext<C, E extends string = string> {
    * kept): e.g. a department subtree a recursive listing reads on every page.
    */
   memo<T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T>;
+  /** The container's logger (absent in tests that give none). */
+  log?: Logger;
+  /** The clock of the client's HTTP deps (epoch ms): injectable, like everything else. */
+  now: () => number;
 }
 
 /** One provider's implementation of one operation. */
@@ -105,6 +110,14 @@ export function createClient<P extends Provider, S extends z.ZodObject, E extend
     value.catch(() => memos.delete(key));
     return value;
   };
-  const ctx: ProviderContext<z.output<S>, E> = { connection, config, api, run: client.run, memo };
+  const ctx: ProviderContext<z.output<S>, E> = {
+    connection,
+    config,
+    api,
+    run: client.run,
+    memo,
+    log: deps.log,
+    now: deps.http.now,
+  };
   return client;
 }

@@ -3,9 +3,10 @@ import { dingtalk } from "./dingtalk/index.ts";
 import { eiam } from "./eiam/index.ts";
 import { feishu } from "./feishu/index.ts";
 import type { ProviderDefinition } from "./provider.ts";
+import { wecom } from "./wecom/index.ts";
 
 /** The provider table: one line per provider. The connection schema and the support matrix read it. */
-export const PROVIDER_TABLE = { dingtalk, feishu, eiam } as const;
+export const PROVIDER_TABLE = { dingtalk, feishu, eiam, wecom } as const;
 
 export type ProviderTable = typeof PROVIDER_TABLE;
 export type SupportedProvider = keyof ProviderTable;

@@ -250,6 +250,13 @@ export function createWeComEmulator(org: DemoOrg, corp: WeComCorp, options: WeCo
     // "不区分大小写" (读取成员 90196): the stored case comes back.
     return wecomPeople().find((p) => weComUserId(p).toLowerCase() === wanted);
   };
+  /** A department's direct members, larger member order first ("数值越大排序越前面", 创建成员 90195). */
+  const directMembers = (dept: Department): Person[] => {
+    const orderIn = (p: Person) => p.memberships.find((m) => m.deptKey === dept.key)?.order ?? 0;
+    return wecomPeople()
+      .filter((p) => p.memberships.some((m) => m.deptKey === dept.key))
+      .sort((a, b) => orderIn(b) - orderIn(a) || weComUserId(a).localeCompare(weComUserId(b)));
+  };
   const departmentById = (raw: string | null): Department | undefined => {
     if (raw === null || !/^\d{1,10}$/.test(raw)) return undefined;
     const id = Number(raw);
@@ -385,12 +392,7 @@ export function createWeComEmulator(org: DemoOrg, corp: WeComCorp, options: WeCo
         const dept = departmentById(raw);
         if (!dept) return fail(req, 60123, TEXT.invalidPartyId);
         if (!scope.seesDepartment(dept.key)) return fail(req, 60011, TEXT.noPrivilege);
-        const orderIn = (p: Person) => p.memberships.find((m) => m.deptKey === dept.key)?.order ?? 0;
-        const members = wecomPeople()
-          .filter((p) => p.memberships.some((m) => m.deptKey === dept.key))
-          // "数值越大排序越前面" (member order, 创建成员 90195).
-          .sort((a, b) => orderIn(b) - orderIn(a) || weComUserId(a).localeCompare(weComUserId(b)));
-        const userlist = members.map((p) => ({
+        const userlist = directMembers(dept).map((p) => ({
           userid: weComUserId(p),
           name: p.name,
           department: scope.memberships(p).map((m) => weComDeptId(org.departmentByKey.get(m.deptKey)!)),
@@ -398,6 +400,22 @@ export function createWeComEmulator(org: DemoOrg, corp: WeComCorp, options: WeCo
           ...(scope.app.kind === "customized" && p.wecomOpenUserId ? { open_userid: p.wecomOpenUserId } : {}),
         }));
         return ok({ userlist });
+      }),
+    },
+    {
+      method: "GET",
+      pattern: "/cgi-bin/user/list",
+      auth: true,
+      handle: api("user/list", (req, scope) => {
+        // 获取部门成员详情 (self-built 90201, 代开发 96260): a department's direct members, each as
+        // user/get shows it to this app — the same fields withheld from apps made after 2022-06-20.
+        // "应用只能获取可见范围内的成员信息". Like user/simplelist, no `fetch_child` any more, and unpaged.
+        const raw = req.query.get("department_id");
+        if (raw === null || raw === "") return invalidParameter(req, "department_id is required", false);
+        const dept = departmentById(raw);
+        if (!dept) return fail(req, 60123, TEXT.invalidPartyId);
+        if (!scope.seesDepartment(dept.key)) return fail(req, 60011, TEXT.noPrivilege);
+        return ok({ userlist: directMembers(dept).map((p) => scope.userView(p)) });
       }),
     },
     {
