@@ -179,10 +179,11 @@ export default $config({
       });
 
     // HTTP functions: the lookups, meta, and the provider callback.
-    const routes = [...ROUTES, ...CALLBACK_ROUTES];
+    // ROUTES holds every HTTP route, the callback's included (CALLBACK_ROUTES names those).
+    const routes = ROUTES;
     const callbackLambdas = new Set<string>(CALLBACK_ROUTES.map((route) => route.lambda));
     const http = new Map<string, sst.aws.Function>();
-    for (const name of new Set([...HTTP_LAMBDAS, ...callbackLambdas])) {
+    for (const name of HTTP_LAMBDAS) {
       // A function that serves only public meta routes (auth "none") touches no secret.
       const touchesSecrets = routes.some((route) => route.lambda === name && route.auth !== "none");
       const permissions: Permission[] = touchesSecrets ? [readSecrets] : [];

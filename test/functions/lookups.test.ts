@@ -157,10 +157,10 @@ describe("department-users", () => {
     expect(answer.json.code).toBe("INVALID_REQUEST");
   });
 
-  it("answers 501 for EIAM", async () => {
+  it("answers 501 for an id type EIAM does not have", async () => {
     const answer = await invoke(
       fn.departmentUsers,
-      apiEvent("GET", "/v1/connections/demo-eiam/departments/x/users"),
+      apiEvent("GET", "/v1/connections/demo-eiam/departments/x/users?idType=openId"),
     );
     expect(answer.json).toMatchObject({ status: 501, code: "UNSUPPORTED_OPERATION" });
   });

@@ -78,6 +78,7 @@ export const ROUTES: readonly Route[] = [
     };
   }),
   ...META_ROUTES,
+  ...CALLBACK_ROUTES,
 ];
 
 /** The Lambdas behind HTTP routes, each once. */

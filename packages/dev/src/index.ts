@@ -1,3 +1,5 @@
+export { CHANGE_PIPELINE, type ChangePipeline, createChangePipeline } from "./change-pipeline.ts";
+export { createEventSource, type EventSourceOptions } from "./event-source.ts";
 export {
   buildHttpEvent,
   type HttpRequestShape,

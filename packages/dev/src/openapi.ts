@@ -1,4 +1,5 @@
 import {
+  CALLBACK_ROUTES,
   ConnectionIdSchema,
   DepartmentPageSchema,
   DirectoryDepartmentSchema,
@@ -146,6 +147,54 @@ export function buildOpenApiDocument(version = "0.1.0"): Record<string, unknown>
       parameters: parameters(op),
       ...requestBody(op),
       responses: responses(op),
+    };
+  }
+  for (const route of CALLBACK_ROUTES) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      operationId: route.method === "GET" ? "callbackVerification" : "callback",
+      summary: route.summary,
+      description:
+        'Public (no IAM/JWT): register this URL in the provider\'s console. Authenticated by the provider\'s own signature with the connection\'s `callback` credentials; the answer is in the provider\'s format (DingTalk: the encrypted `success`; Feishu: `{"challenge"}` or `{"msg":"success"}`; WeCom: the decrypted echostr, or an empty 200).',
+      tags: ["callbacks"],
+      security: [],
+      parameters: [
+        {
+          name: "connection",
+          in: "path",
+          required: true,
+          ...describe(jsonSchema(ConnectionIdSchema, "input")),
+          schema: jsonSchema(ConnectionIdSchema, "input"),
+        },
+      ],
+      ...(route.method === "POST"
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                "application/json": {
+                  schema: { type: "object", description: "DingTalk or Feishu: { encrypt }" },
+                },
+                "text/xml": {
+                  schema: { type: "string", description: "WeCom: <xml><Encrypt>…</Encrypt></xml>" },
+                },
+              },
+            },
+          }
+        : {}),
+      responses: {
+        "200": {
+          description: "Accepted (and queued) in the provider's format",
+          content: {
+            "application/json": { schema: { type: "object" } },
+            "text/plain": { schema: { type: "string" } },
+          },
+        },
+        "400": problem("INVALID_REQUEST (a malformed envelope, XML with a DOCTYPE)"),
+        "401": problem("UNAUTHENTICATED (bad signature, stale timestamp, wrong token, unknown connection)"),
+        "413": problem("REQUEST_TOO_LARGE (over 64 KB)"),
+        "503": problem("UPSTREAM_UNAVAILABLE (the change could not be stored: the provider retries)"),
+      },
     };
   }
   for (const route of META_ROUTES) {

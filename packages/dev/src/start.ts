@@ -1,5 +1,7 @@
 import { HTTP_LAMBDAS } from "@dirgate/core";
 import { startSandbox } from "@dirgate/sandbox";
+import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { createChangePipeline } from "./change-pipeline.ts";
 import { type LambdaHandler, startLocalServer } from "./local-server.ts";
 
 /**
@@ -10,9 +12,14 @@ import { type LambdaHandler, startLocalServer } from "./local-server.ts";
 const port = Number(process.env["PORT"] ?? 3000);
 const sandbox = await startSandbox({ secretPrefix: "dirgate/local" });
 const described = sandbox.describe();
+const pipeline = await createChangePipeline(sandbox);
 
 // The functions read their settings once, at import: set them first.
 Object.assign(process.env, {
+  DIRGATE_SQS_ENDPOINT: described.sqs.endpoint,
+  DIRGATE_CHANGES_QUEUE_URL: pipeline.changesQueueUrl,
+  DIRGATE_EVENTBRIDGE_ENDPOINT: described.eventBridge.endpoint,
+  DIRGATE_EVENT_BUS_NAME: pipeline.busName,
   DIRGATE_STAGE: "local",
   DIRGATE_SECRET_PREFIX: "dirgate/local",
   DIRGATE_SECRETS_MANAGER_ENDPOINT: described.secretsManager.endpoint,
@@ -25,6 +32,11 @@ const load = async (name: string) =>
   ((await import(`../../../functions/${name}.ts`)) as { handler: LambdaHandler }).handler;
 const handlers: Record<string, LambdaHandler> = {};
 for (const lambda of HTTP_LAMBDAS) handlers[lambda] = await load(lambda);
+// The change processor, fed from the Changes queue as Lambda's event source mapping would.
+const changes = (await import("../../../functions/changes.ts")) as {
+  handler: (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+};
+pipeline.start(changes.handler);
 
 let server: Awaited<ReturnType<typeof startLocalServer>>;
 try {
@@ -53,6 +65,7 @@ const stop = async () => {
   if (stopping) return;
   stopping = true;
   await server.close();
+  await pipeline.stop();
   await sandbox.stop();
   process.exit(0);
 };

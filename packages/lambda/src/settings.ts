@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   /** Batch consumer: where results go, and the SQS endpoint override (the sandbox). */
   DIRGATE_RESULTS_QUEUE_URL: z.url().optional(),
   DIRGATE_SQS_ENDPOINT: z.url().optional(),
+  /** Change events: the FIFO queue callbacks go to, the bus events go to, and its endpoint override (the sandbox). */
+  DIRGATE_CHANGES_QUEUE_URL: z.url().optional(),
+  DIRGATE_EVENT_BUS_NAME: z.string().min(1).optional(),
+  DIRGATE_EVENTBRIDGE_ENDPOINT: z.url().optional(),
   /** Batch consumer: records of one batch processed at once. */
   DIRGATE_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(10),
   /** The event source mapping's maximumConcurrency: each container takes this share of a connection's rate. */
@@ -60,6 +64,9 @@ export interface Settings {
   version: string;
   resultsQueueUrl?: string;
   sqsEndpoint?: string;
+  changesQueueUrl?: string;
+  eventBusName?: string;
+  eventBridgeEndpoint?: string;
   batchConcurrency: number;
   batchContainers: number;
 }
@@ -96,6 +103,9 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     version: e.DIRGATE_VERSION,
     resultsQueueUrl: e.DIRGATE_RESULTS_QUEUE_URL,
     sqsEndpoint: e.DIRGATE_SQS_ENDPOINT,
+    changesQueueUrl: e.DIRGATE_CHANGES_QUEUE_URL,
+    eventBusName: e.DIRGATE_EVENT_BUS_NAME,
+    eventBridgeEndpoint: e.DIRGATE_EVENTBRIDGE_ENDPOINT,
     batchConcurrency: e.DIRGATE_BATCH_CONCURRENCY,
     batchContainers: e.DIRGATE_BATCH_CONTAINERS,
   };

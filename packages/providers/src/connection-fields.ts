@@ -11,6 +11,11 @@ export const CONNECTION_FIELDS = {
   expose: z.array(z.string().min(1)).default([]),
   /** Upstream calls per second this connection may make (batches stay under it). */
   rateLimit: z.object({ perSecond: z.number().positive() }).optional(),
+  /**
+   * The provider's change-callback credentials (DingTalk `{token, aesKey}`, Feishu
+   * `{verificationToken, encryptKey}`, WeCom `{token, encodingAESKey}`): checked by the receiver.
+   */
+  callback: z.record(z.string(), z.string()).optional(),
   /** Callers allowed to use the connection: IAM principal ARNs or JWT subjects/scopes. Absent = any authenticated caller. */
   allow: z.array(z.string().min(1)).optional(),
 };

@@ -1,3 +1,17 @@
+export {
+  type CallbackReply,
+  type CallbackRequest,
+  CallbackVerificationError,
+  DingTalkCallbackSchema,
+  type DirectoryChange,
+  FeishuCallbackSchema,
+  isCallbackVerificationError,
+  type ReceivedCallback,
+  receiveDingTalk,
+  receiveFeishu,
+  receiveWeCom,
+  WeComCallbackSchema,
+} from "./callbacks/index.ts";
 export { createProviderClient, defaultRatePerSecond } from "./client.ts";
 export { type ConnectionConfig, ConnectionConfigSchema } from "./connection.ts";
 export { DingTalkLegacyUserSchema, dingTalkLegacyUserToDirectoryUser } from "./dingtalk/legacy-user.ts";

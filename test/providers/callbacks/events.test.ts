@@ -184,21 +184,23 @@ describe("Feishu", () => {
   });
 
   it.each([
-    ["contact.user.updated_v3", "user", "updated", { object: { user_id: "u1", open_id: "ou_1" } }, "u1"],
+    ["contact.user.updated_v3", "user", "updated", { object: { user_id: "u1", open_id: "ou_1" } }, "u1", {}],
     [
       "contact.user.deleted_v3",
       "user",
       "deleted",
       { object: { open_id: "ou_1" }, old_object: { open_id: "ou_1" } },
       "ou_1",
+      { idType: "openId" },
     ],
-    ["contact.department.created_v3", "department", "created", { object: { department_id: "d1" } }, "d1"],
+    ["contact.department.created_v3", "department", "created", { object: { department_id: "d1" } }, "d1", {}],
     [
       "contact.department.updated_v3",
       "department",
       "updated",
       { object: { open_department_id: "od-1" } },
       "od-1",
+      { idType: "openDepartmentId" },
     ],
     [
       "contact.department.deleted_v3",
@@ -206,13 +208,21 @@ describe("Feishu", () => {
       "deleted",
       { object: { department_id: "d1", open_department_id: "od-1" } },
       "d1",
+      {},
     ],
   ])(
-    "%s → %s %s %s (user_id / department_id first, open ids as fallback)",
-    (type, kind, action, event, id) => {
+    "%s → %s %s %s (user_id / department_id first, open ids as fallback, and then named)",
+    (type, kind, action, event, id, idType) => {
       const parsed = parseFeishuEvent(feishuEvent(type, event));
       expect(changesOf(parsed)).toEqual([
-        { kind, action, id, occurredAt: "2020-10-29T13:14:58.000Z", upstream: { type, eventId: "evt-1" } },
+        {
+          kind,
+          action,
+          id,
+          ...idType,
+          occurredAt: "2020-10-29T13:14:58.000Z",
+          upstream: { type, eventId: "evt-1" },
+        },
       ]);
       expect(parsed).toMatchObject({ token: "vtoken" });
     },

@@ -10,7 +10,11 @@ export type CallbackFailure =
   | "receive-id-mismatch"
   | "malformed"
   | "too-large"
-  | "forbidden-markup";
+  | "forbidden-markup"
+  | "stale-timestamp"
+  | "bad-token"
+  | "missing-signature"
+  | "wrong-method";
 
 /**
  * The one error of the callback layer. Messages name the failure, never a key, token or plaintext:

@@ -7,10 +7,27 @@ export {
   epochToIso,
   stableEventId,
 } from "./change.ts";
+export {
+  type DingTalkCallback,
+  DingTalkCallbackSchema,
+  type FeishuCallback,
+  FeishuCallbackSchema,
+  type WeComCallback,
+  WeComCallbackSchema,
+} from "./config.ts";
 export { parseDingTalkEvent } from "./dingtalk-events.ts";
 export { type CallbackFailure, CallbackVerificationError, isCallbackVerificationError } from "./errors.ts";
 export { parseFeishuEvent } from "./feishu-events.ts";
 export { larkDecrypt, larkEncrypt, larkSignature, verifyLarkSignature } from "./lark-crypto.ts";
+export {
+  type CallbackReply,
+  type CallbackRequest,
+  REPLAY_WINDOW_MS,
+  type ReceivedCallback,
+  receiveDingTalk,
+  receiveFeishu,
+  receiveWeCom,
+} from "./receive.ts";
 export { parseWeComEvent } from "./wecom-events.ts";
 export {
   decrypt,
