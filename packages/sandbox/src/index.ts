@@ -47,10 +47,45 @@ export {
   toWeComUserId,
   WECOM_USERID_PATTERN,
 } from "./org.ts";
+export { type ControlServer, createControlServer, DEFAULT_CONTROL_PORT } from "./push/control.ts";
+export { CONTROL_CLI_USAGE, type ControlCliIo, runControlCli } from "./push/control-cli.ts";
 export {
+  larkEncrypt,
+  larkSignature,
+  randomAlnum,
+  randomDigits,
+  tamperHex,
+  type WxPlaintext,
+  wxAesKey,
+  wxDecrypt,
+  wxEncrypt,
+  wxSignature,
+} from "./push/crypto.ts";
+export { createDingTalkChannel, type DingTalkPushConfig } from "./push/dingtalk.ts";
+export { createFeishuChannel, type FeishuPushConfig } from "./push/feishu.ts";
+export {
+  type Answer,
+  type BuiltEvent,
+  type CallbackKnobs,
+  type CallbackProvider,
+  CallbackPushers,
+  type CallbackVerification,
+  DEFAULT_CALLBACK_KNOBS,
+  type Delivery,
+  type Handshake,
+  type OutgoingRequest,
+  type PushChannel,
+  type PushedEvent,
+  type SetTargetOptions,
+} from "./push/pusher.ts";
+export { createWeComChannel, type WeComPushConfig } from "./push/wecom.ts";
+export {
+  DEMO_CALLBACK_CREDENTIALS,
   DEMO_CONNECTION_IDS,
   DEMO_CREDENTIALS,
+  DINGTALK_DEMO_CORP_ID,
   demoSecretValues,
+  FEISHU_DEMO_TENANT_KEY,
   type Sandbox,
   type SandboxDescription,
   type SandboxOptions,

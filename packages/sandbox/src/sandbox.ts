@@ -4,6 +4,11 @@ import type { Emulator, Knobs } from "./emulator.ts";
 import { createEventBridgeEmulator } from "./eventbridge.ts";
 import { createFeishuEmulator, type FeishuApp } from "./feishu.ts";
 import { buildDemoOrg, type DemoOrg } from "./org.ts";
+import { type ControlServer, createControlServer } from "./push/control.ts";
+import { createDingTalkChannel } from "./push/dingtalk.ts";
+import { createFeishuChannel } from "./push/feishu.ts";
+import { type CallbackProvider, CallbackPushers } from "./push/pusher.ts";
+import { createWeComChannel } from "./push/wecom.ts";
 import { createSecretsManagerEmulator } from "./secrets-manager.ts";
 import { createSqsEmulator } from "./sqs.ts";
 import { createWeComEmulator, WECOM_DEMO_CREDENTIALS, weComDemoCorp } from "./wecom.ts";
@@ -17,8 +22,13 @@ export interface SandboxOptions {
   secretPrefix?: string;
   /** Fixed ports (0 or absent = a free port). */
   ports?: Partial<
-    Record<"dingtalk" | "feishu" | "wecom" | "eiam" | "secretsManager" | "sqs" | "eventBridge", number>
+    Record<
+      "dingtalk" | "feishu" | "wecom" | "eiam" | "secretsManager" | "sqs" | "eventBridge" | "control",
+      number
+    >
   >;
+  /** When `ports.control` is taken, listen on a free port instead of failing (`npm run sandbox` does). */
+  controlPortFallback?: boolean;
 }
 
 /** Demo credentials. They are sandbox-only values, distinctive so that leak tests can look for them. */
@@ -41,12 +51,45 @@ export const DEMO_CREDENTIALS = {
   },
 } as const;
 
+/**
+ * The demo apps' callback credentials (sandbox-only, distinctive: leak tests search for them), in
+ * the shape of a connection's `callback` (DESIGN §4). Which connection carries each:
+ * - `demo-dingtalk`: DingTalk new-style internal-app event subscription (事件订阅); owner key = the
+ *   app key (PROTOCOLS §7.0); the current payload shape, with `eventId`.
+ * - `demo-dingtalk-legacy`: the same org's legacy `register_call_back` subscription; owner key = the
+ *   corp id (`ownerKey`); the legacy payload shape (`UserId`, `TimeStamp`, no event id). Both apps
+ *   receive every change, as two subscribed apps of one org do.
+ * - `demo-feishu`: Verification Token and Encrypt Key of the demo app.
+ * - `demo-wecom-contacts`: WeCom sends `change_contact` to the 通讯录同步 "接收事件服务器" (成员变更通知
+ *   90970); receive id = the corp id. The self-built apps (`demo-wecom`, `demo-wecom-legacy-app`)
+ *   have no callback configured.
+ */
+export const DEMO_CALLBACK_CREDENTIALS = {
+  dingtalk: { token: "dtSbxCbToken3Kq8Wm2Zx", aesKey: "dtsbxAescat9ag498dyT5bl5GhcqrGi0qx020vorwNI" },
+  dingtalkLegacy: {
+    token: "dtSbxLegacyCbTok8Hn4Vr1Qx",
+    aesKey: "dtsbxLegacyAes2V0hhP7VYK8uJXmjpN4NPGBXzeX4t",
+    ownerKey: "ding0c5a3e7d1f29b846",
+  },
+  feishu: {
+    verificationToken: "fsSbxVerifyTk5Rn1Qv7Hc3Xw9Lm",
+    encryptKey: "fs-sbx-encrypt-Gt4Zp8Kc2Wq6Nv1Hy",
+  },
+  wecom: { token: "wcSbxCbToken7Pd2Jx6Rt", encodingAESKey: "wcsbxAesvVaP3RjdmSlPUxYu3JvQvB7KUdDWdM8TVWz" },
+} as const;
+
+/** The demo DingTalk organisation's corp id (`CorpId` in its events, the legacy subscription's owner key). */
+export const DINGTALK_DEMO_CORP_ID = DEMO_CALLBACK_CREDENTIALS.dingtalkLegacy.ownerKey;
+/** The demo Feishu tenant (`header.tenant_key` in its events). */
+export const FEISHU_DEMO_TENANT_KEY = "5f0c8e2a71d3b946";
+
 /** Every secret value the sandbox hands out (leak tests search for each). */
 export function demoSecretValues(): string[] {
   const values = Object.values(DEMO_CREDENTIALS).map((c) =>
     "appSecret" in c ? c.appSecret : "clientSecret" in c ? c.clientSecret : c.corpSecret,
   );
   const wecom = WECOM_DEMO_CREDENTIALS;
+  const callback = DEMO_CALLBACK_CREDENTIALS;
   return [
     ...new Set([
       ...values,
@@ -54,6 +97,14 @@ export function demoSecretValues(): string[] {
       wecom.legacyApp.secret,
       wecom.contacts.secret,
       wecom.customized.secret,
+      callback.dingtalk.token,
+      callback.dingtalk.aesKey,
+      callback.dingtalkLegacy.token,
+      callback.dingtalkLegacy.aesKey,
+      callback.feishu.verificationToken,
+      callback.feishu.encryptKey,
+      callback.wecom.token,
+      callback.wecom.encodingAESKey,
     ]),
   ];
 }
@@ -84,11 +135,21 @@ export interface Sandbox {
   emulators: Emulator[];
   /** The demo connections' secret values, by connection id. */
   connections: Record<string, Record<string, unknown>>;
+  /**
+   * The platforms' contact-change callbacks: `setTarget(baseUrl)` makes every connection with
+   * callback credentials push to `${baseUrl}/v1/connections/${connection}/callback`.
+   */
+  callbacks: CallbackPushers;
+  /** The control server (`npm run sandbox -- org …` talks to it). */
+  control: ControlServer;
   /** What `npm run sandbox` prints: base URLs, credentials and the Secrets Manager endpoint. */
   describe(): SandboxDescription;
   /** Sets knobs on every provider emulator. */
   setKnobs(knobs: Partial<Knobs>): void;
-  /** Default knobs, no faults, zero counters, no tokens, exactly the demo secrets. */
+  /**
+   * Default knobs, no faults, zero counters, no tokens, exactly the demo secrets; no pending callback
+   * (re)deliveries and an empty delivery log (callback targets stay, as the org does).
+   */
   reset(): void;
   stop(): Promise<void>;
 }
@@ -114,6 +175,13 @@ export interface SandboxDescription {
   sqs: { endpoint: string; requestsQueueUrl: string; deadLetterQueueUrl: string; resultsQueueUrl: string };
   eventBridge: { endpoint: string; region: string };
   connections: string[];
+  /** The control server: org changes and callback targets from outside the process. */
+  control: { baseUrl: string };
+  /** Connections that push contact changes: provider, callback credentials, current target. */
+  callbacks: Record<
+    string,
+    { provider: CallbackProvider; target: string | null } & Record<string, string | null>
+  >;
 }
 
 /** Starts every emulator on 127.0.0.1 and preloads the demo connections as secrets. */
@@ -132,6 +200,37 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seed: options.seed,
     deliverToSqs: (queueArn, body, delivery) => sqs.sendToArn(queueArn, body, delivery),
   });
+  const callbacks = new CallbackPushers(
+    org,
+    [
+      createDingTalkChannel({
+        connection: "demo-dingtalk",
+        appKey: DEMO_CREDENTIALS.dingtalk.appKey,
+        corpId: DINGTALK_DEMO_CORP_ID,
+        ...DEMO_CALLBACK_CREDENTIALS.dingtalk,
+      }),
+      createDingTalkChannel({
+        connection: "demo-dingtalk-legacy",
+        appKey: DEMO_CREDENTIALS.dingtalkLegacy.appKey,
+        corpId: DINGTALK_DEMO_CORP_ID,
+        ...DEMO_CALLBACK_CREDENTIALS.dingtalkLegacy,
+        shape: "legacy",
+      }),
+      createFeishuChannel({
+        connection: "demo-feishu",
+        appId: DEMO_CREDENTIALS.feishu.appId,
+        tenantKey: FEISHU_DEMO_TENANT_KEY,
+        ...DEMO_CALLBACK_CREDENTIALS.feishu,
+      }),
+      createWeComChannel({
+        connection: "demo-wecom-contacts",
+        corpId: WECOM_DEMO_CREDENTIALS.corpId,
+        ...DEMO_CALLBACK_CREDENTIALS.wecom,
+      }),
+    ],
+    { seed: options.seed },
+  );
+  const control = createControlServer(org, callbacks);
   const emulators = [
     dingtalk.emulator,
     feishu.emulator,
@@ -150,8 +249,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     await secretsManager.emulator.start(ports.secretsManager);
     await sqs.emulator.start(ports.sqs);
     await eventBridge.emulator.start(ports.eventBridge);
+    await control.start(ports.control, { fallbackToFreePort: options.controlPortFallback === true });
   } catch (error) {
-    await Promise.all(emulators.map((e) => e.stop()));
+    callbacks.stop();
+    await Promise.all([...emulators.map((e) => e.stop()), control.stop()]);
     throw error;
   }
 
@@ -173,14 +274,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       provider: "dingtalk",
       ...DEMO_CREDENTIALS.dingtalk,
       baseUrl: dingtalk.emulator.baseUrl,
+      callback: { ...DEMO_CALLBACK_CREDENTIALS.dingtalk },
     },
     "demo-dingtalk-legacy": {
       provider: "dingtalk",
       ...DEMO_CREDENTIALS.dingtalkLegacy,
       userApi: "legacy",
       baseUrl: dingtalk.emulator.baseUrl,
+      callback: { ...DEMO_CALLBACK_CREDENTIALS.dingtalkLegacy },
     },
-    "demo-feishu": { provider: "feishu", ...DEMO_CREDENTIALS.feishu, baseUrl: feishu.emulator.baseUrl },
+    "demo-feishu": {
+      provider: "feishu",
+      ...DEMO_CREDENTIALS.feishu,
+      baseUrl: feishu.emulator.baseUrl,
+      callback: { ...DEMO_CALLBACK_CREDENTIALS.feishu },
+    },
     "demo-wecom": { provider: "wecom", ...DEMO_CREDENTIALS.wecom, baseUrl: wecom.emulator.baseUrl },
     "demo-wecom-legacy-app": {
       provider: "wecom",
@@ -191,6 +299,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       provider: "wecom",
       ...DEMO_CREDENTIALS.wecomContacts,
       baseUrl: wecom.emulator.baseUrl,
+      callback: { ...DEMO_CALLBACK_CREDENTIALS.wecom },
     },
     "demo-eiam": {
       provider: "eiam",
@@ -221,6 +330,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     secretPrefix,
     emulators,
     connections,
+    callbacks,
+    control,
     describe: () => ({
       dingtalk: {
         baseUrl: dingtalk.emulator.baseUrl,
@@ -250,16 +361,29 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       },
       eventBridge: { endpoint: eventBridge.emulator.baseUrl, region: eventBridge.region },
       connections: Object.keys(connections),
+      control: { baseUrl: control.baseUrl },
+      callbacks: Object.fromEntries(
+        callbacks.connections().map(({ connection, provider }) => [
+          connection,
+          {
+            provider,
+            ...(connections[connection]?.["callback"] as Record<string, string>),
+            target: callbacks.targets()[connection] ?? null,
+          },
+        ]),
+      ),
     }),
     setKnobs(knobs) {
       for (const emulator of providers) emulator.setKnobs(knobs);
     },
     reset() {
       for (const emulator of emulators) emulator.reset();
+      callbacks.reset();
       loadSecrets();
     },
     async stop() {
-      await Promise.all(emulators.map((e) => e.stop()));
+      callbacks.stop();
+      await Promise.all([...emulators.map((e) => e.stop()), control.stop()]);
     },
   };
 }
