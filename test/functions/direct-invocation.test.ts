@@ -63,3 +63,34 @@ describe("a direct invocation that fails throws a typed error named by its code"
     expect(String((error as Error).stack)).not.toMatch(/\.ts:\d+/);
   });
 });
+
+describe("one answer for one mistake, whichever way it arrives", () => {
+  it("refuses include=raw with idsOnly, naming the field, on HTTP and direct invocation alike", async () => {
+    const viaHttp = await invoke(
+      fn.usersByMobile,
+      apiEvent("POST", "/v1/connections/demo-dingtalk/users/by-mobile?include=raw", {
+        body: { mobile: "13800138000", idsOnly: true },
+      }),
+    );
+    expect(viaHttp.json).toMatchObject({
+      status: 400,
+      code: "INVALID_REQUEST",
+      errors: [{ path: "query.include" }],
+    });
+    const viaDirect = await direct(fn.usersByMobile, {
+      connection: "demo-dingtalk",
+      mobile: "13800138000",
+      idsOnly: true,
+      include: "raw",
+    }).catch((e: unknown) => e);
+    expect(viaDirect).toMatchObject({ code: "INVALID_REQUEST", problem: { errors: [{ path: "include" }] } });
+  });
+
+  it("reads a mobile typed with full-width digits (NFKC)", async () => {
+    const user = await direct(fn.usersByMobile, {
+      connection: "demo-dingtalk",
+      mobile: "＋８６ １３８００１３８０００",
+    });
+    expect(user).toMatchObject({ id: "zhangsan" });
+  });
+});

@@ -14,10 +14,15 @@ export interface Mobile {
 /**
  * Parses a mobile number as people write it: `13800138000`, `+86 138 0013 8000`,
  * `+86-13800138000`, `+41 44 668 18 00`, `0086 138…`. Numbers without a country code are taken as
- * mainland China (the providers' default). Anything that is not a possible number → INVALID_REQUEST.
+ * mainland China (the providers' default). Full-width forms are read as their ASCII ones. Anything
+ * that is not a possible number → INVALID_REQUEST.
  */
 export function parseMobile(input: string, defaultCountry: "CN" = "CN"): Mobile {
-  const cleaned = input.trim().replace(/^00(?=[1-9])/, "+");
+  // NFKC first: full-width digits and plus signs (１３８…, ＋８６), as Chinese input methods type them.
+  const cleaned = input
+    .normalize("NFKC")
+    .trim()
+    .replace(/^00(?=[1-9])/, "+");
   // Fast path for the common case, a mainland mobile (1[3-9] + 9 digits), with or without +86:
   // the same answer libphonenumber gives, without its general parser on every mapped user.
   const mainland = /^(?:\+86)?(1[3-9]\d{9})$/.exec(cleaned.replace(/[\s-]/g, ""));

@@ -21,7 +21,7 @@ describe("EIAM user mapper", () => {
       employeeNumber: "041300071",
       managerId: "20210601223953060-2AEC-D22770B77",
       status: "active",
-      hiredAt: "2022-07-31T16:00:00.000Z",
+      hiredAt: "2022-08-01T00:00:00.000+08:00",
       workPlace: "Wuhan",
       city: "Wuhan",
       country: "CN",

@@ -84,6 +84,7 @@ export function eiamUserToDirectoryUser(
 function shanghaiToIso(value: string | undefined): string | undefined {
   const match = value && /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d{1,3})?$/.exec(value);
   if (!match) return undefined;
-  const date = new Date(`${match[1]}T${match[2]}${match[3] ?? ""}+08:00`);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  // Kept in the provider's own offset (DESIGN §3: ISO 8601 with the provider's offset), not UTC.
+  const iso = `${match[1]}T${match[2]}${(match[3] ?? ".000").padEnd(4, "0")}+08:00`;
+  return Number.isNaN(new Date(iso).getTime()) ? undefined : iso;
 }
