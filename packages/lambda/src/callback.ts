@@ -118,7 +118,7 @@ export function callbackHandler(runtime: Runtime, send?: MessageSender) {
         changes: received.kind === "event" ? received.changes.length : 0,
         ms: Date.now() - started,
       });
-      return received.reply;
+      return { statusCode: received.reply.status, headers: received.reply.headers, body: received.reply.body };
     } catch (error) {
       const failure = explain(error);
       const response = problemResponse(failure, requestId);
