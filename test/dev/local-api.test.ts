@@ -84,7 +84,13 @@ describe("npm start: the local API", () => {
     ["GET", "/v1/connections/unknown-org/users/zhangsan", undefined, 404, "CONNECTION_NOT_FOUND"],
     ["GET", "/v1/nowhere", undefined, 404, "ROUTE_NOT_FOUND"],
     ["DELETE", "/v1/connections/demo-dingtalk/users/zhangsan", undefined, 405, "METHOD_NOT_ALLOWED"],
-    ["GET", "/v1/connections/demo-eiam/departments/x/users?idType=openId", undefined, 501, "UNSUPPORTED_OPERATION"],
+    [
+      "GET",
+      "/v1/connections/demo-eiam/departments/x/users?idType=openId",
+      undefined,
+      501,
+      "UNSUPPORTED_OPERATION",
+    ],
   ])("%s %s %s → %i %s", async (method, path, body, status, code) => {
     const answer = await call(`${url}${path}`, {
       method,

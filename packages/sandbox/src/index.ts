@@ -79,6 +79,7 @@ export {
   type SetTargetOptions,
 } from "./push/pusher.ts";
 export { createWeComChannel, type WeComPushConfig } from "./push/wecom.ts";
+export { createRng } from "./rng.ts";
 export {
   DEMO_CALLBACK_CREDENTIALS,
   DEMO_CONNECTION_IDS,
