@@ -3,7 +3,20 @@ import {
   RestoreSecretCommand,
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
-import { createRuntime, lookupBatch, readSettings } from "@dirgate/lambda";
+import {
+  callbackHandler,
+  changesProcessor,
+  createRuntime,
+  lookupBatch,
+  type OutgoingMessage,
+  readSettings,
+} from "@dirgate/lambda";
+import {
+  createDingTalkChannel,
+  DEMO_CALLBACK_CREDENTIALS,
+  DEMO_CREDENTIALS,
+  DINGTALK_DEMO_CORP_ID,
+} from "@dirgate/sandbox";
 import type { SQSEvent } from "aws-lambda";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apiEvent, lambdaContext } from "../helpers/lambda.ts";
@@ -41,6 +54,18 @@ const sm = () =>
     endpoint: sbx.current.secretsManager.emulator.baseUrl,
     region: "us-east-1",
     credentials: { accessKeyId: "x", secretAccessKey: "x" },
+  });
+/** The settings of a function of the change pipeline (the queue and bus are never reached when nothing is accepted). */
+const pipelineSettings = () =>
+  readSettings({
+    DIRGATE_SECRET_PREFIX: "dirgate/local",
+    DIRGATE_SECRETS_MANAGER_ENDPOINT: sbx.current.secretsManager.emulator.baseUrl,
+    DIRGATE_CHANGES_QUEUE_URL: "http://127.0.0.1:9/000000000000/unused.fifo",
+    DIRGATE_EVENT_BUS_NAME: "unused",
+    AWS_ACCESS_KEY_ID: "x",
+    AWS_SECRET_ACCESS_KEY: "x",
+    LOG_LEVEL: "SILENT",
+    ...env,
   });
 const get = () => h.call("userById", apiEvent("GET", URL_));
 const pastExpiry = () => new Promise((r) => setTimeout(r, cacheMs + 300));
@@ -110,6 +135,111 @@ describe("a secret that disappears", () => {
     try {
       const paused = await batch(batchEvent(), lambdaContext("lookup-batch", 3_000));
       expect(paused.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
+    } finally {
+      sbx.current.secretsManager.resume();
+    }
+  });
+
+  it("under the callback receiver: a deleted connection refuses the push (401, nothing queued), a store outage asks for a retry (503)", async () => {
+    const queued: OutgoingMessage[] = [];
+    const receive = callbackHandler(
+      createRuntime(pipelineSettings(), { http: { baseDelayMs: 1, maxDelayMs: 2 } }),
+      async (messages) => {
+        queued.push(...messages);
+        return new Set();
+      },
+    );
+    // DingTalk's own push code, for a connection named `vanishing` holding demo-dingtalk's secret.
+    const dingtalk = createDingTalkChannel({
+      connection: "vanishing",
+      appKey: DEMO_CREDENTIALS.dingtalk.appKey,
+      corpId: DINGTALK_DEMO_CORP_ID,
+      ...DEMO_CALLBACK_CREDENTIALS.dingtalk,
+    });
+    const path = "/v1/connections/vanishing/callback";
+    const push = async () => {
+      const change = {
+        eventId: `e${queued.length}${Date.now()}`,
+        type: "user_modify_org",
+        subject: { kind: "user" as const, id: "zhangsan" },
+      };
+      const plaintext = JSON.stringify({
+        EventType: "user_modify_org",
+        CorpId: DINGTALK_DEMO_CORP_ID,
+        eventId: change.eventId,
+        TimeStamp: String(Date.now()),
+        UserId: ["zhangsan"],
+      });
+      const request = dingtalk.seal({ ...change, plaintext }, `http://x${path}`, false);
+      const event = apiEvent("POST", request.url.slice("http://x".length), {
+        body: request.body!,
+        headers: request.headers,
+      });
+      return receive(event, lambdaContext("callback", 3_000));
+    };
+    sbx.current.secretsManager.putSecret(NAME, sbx.current.connections["demo-dingtalk"]!);
+    expect((await push()).statusCode).toBe(200);
+    expect(queued).toHaveLength(1);
+    await sm().send(new DeleteSecretCommand({ SecretId: NAME }));
+    await pastExpiry();
+    expect((await push()).statusCode).toBe(401);
+    expect(queued).toHaveLength(1);
+    await sm().send(new RestoreSecretCommand({ SecretId: NAME }));
+    await pastExpiry();
+    expect((await push()).statusCode).toBe(200);
+    sbx.current.secretsManager.pause();
+    try {
+      await pastExpiry();
+      expect((await push()).statusCode).toBe(503);
+    } finally {
+      sbx.current.secretsManager.resume();
+    }
+    expect((await push()).statusCode).toBe(200);
+    expect(queued).toHaveLength(3);
+  });
+
+  it("under the change processor: a deleted connection's change is dropped (not retried forever), a store outage a retry", async () => {
+    const published: unknown[] = [];
+    const process_ = changesProcessor(
+      createRuntime(pipelineSettings(), { http: { baseDelayMs: 1, maxDelayMs: 2 } }),
+      async (events) => {
+        published.push(...events);
+        return new Set();
+      },
+    );
+    const change = (): SQSEvent => ({
+      Records: [
+        {
+          messageId: "c1",
+          attributes: { MessageGroupId: "g1" },
+          body: JSON.stringify({
+            v: 1,
+            connection: "vanishing",
+            provider: "dingtalk",
+            change: {
+              kind: "user",
+              action: "updated",
+              id: "zhangsan",
+              occurredAt: new Date().toISOString(),
+              upstream: { type: "user_modify_org", eventId: "e1" },
+            },
+          }),
+        },
+      ] as unknown as SQSEvent["Records"],
+    });
+    sbx.current.secretsManager.putSecret(NAME, sbx.current.connections["demo-dingtalk"]!);
+    expect((await process_(change(), lambdaContext("changes"))).batchItemFailures).toEqual([]);
+    expect(published).toHaveLength(1);
+    await sm().send(new DeleteSecretCommand({ SecretId: NAME, ForceDeleteWithoutRecovery: true }));
+    await pastExpiry();
+    expect((await process_(change(), lambdaContext("changes"))).batchItemFailures).toEqual([]);
+    expect(published).toHaveLength(1);
+    sbx.current.secretsManager.putSecret(NAME, sbx.current.connections["demo-dingtalk"]!);
+    sbx.current.secretsManager.pause();
+    try {
+      const paused = await process_(change(), lambdaContext("changes", 3_000));
+      expect(paused.batchItemFailures).toEqual([{ itemIdentifier: "c1" }]);
+      expect(published).toHaveLength(1);
     } finally {
       sbx.current.secretsManager.resume();
     }
