@@ -54,7 +54,15 @@ export interface ProviderDefinition<P extends Provider, S extends z.ZodObject, E
   operations: ImplementationMap<z.output<S>, E>;
   /** Upstream calls per second a connection may make in batch mode when its secret sets no `rateLimit`. */
   defaultRatePerSecond: number;
+  /**
+   * What the department id `root` (DESIGN §3) stands for: the provider's root department id, or how
+   * to find it when a tenant's root is a record like any other (EIAM).
+   */
+  rootDepartment: string | ((ctx: ProviderContext<z.output<S>, E>, options?: CallOptions) => Promise<string>);
 }
+
+/** The department id that names the provider's root department on every provider (DESIGN §3). */
+export const ROOT_DEPARTMENT = "root";
 
 export function defineProvider<P extends Provider, S extends z.ZodObject, E extends string>(
   definition: ProviderDefinition<P, S, E>,
@@ -98,9 +106,17 @@ export function createClient<P extends Provider, S extends z.ZodObject, E extend
           ),
         );
       }
-      return implementation.run(ctx, input, options);
+      const departmentId = (input as { departmentId?: unknown }).departmentId;
+      if (departmentId !== ROOT_DEPARTMENT) return implementation.run(ctx, input, options);
+      return rootDepartmentId(options).then((id) =>
+        implementation.run(ctx, { ...input, departmentId: id } as typeof input, options),
+      );
     },
   };
+  const rootDepartmentId = (options?: CallOptions): Promise<string> =>
+    typeof provider.rootDepartment === "string"
+      ? Promise.resolve(provider.rootDepartment)
+      : provider.rootDepartment(ctx, options);
   const memos = new LRUCache<string, { value: Promise<unknown> }>({ max: 32 });
   const memo = <T>(key: string, ttlMs: number, compute: () => Promise<T>): Promise<T> => {
     const held = memos.get(key);

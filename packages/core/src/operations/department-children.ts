@@ -17,7 +17,7 @@ export const departmentChildren = defineOperation({
   summary: "List a department's sub-departments (direct, or the whole subtree), one page at a time",
   description: "With recursive=true the subtree comes breadth-first, parents before their children.",
   input: z.strictObject({
-    departmentId: IdSchema.describe("The department's id"),
+    departmentId: IdSchema.describe("The department's id; `root` names the provider's root department"),
     recursive: z.boolean().default(false).describe("The whole subtree, not only the direct children"),
     pageSize: PageSizeSchema,
     pageToken: PageTokenSchema,

@@ -18,7 +18,7 @@ export const departmentUsers = defineOperation({
   description:
     "With recursive=true the whole subtree is walked breadth-first, each department's member pages read once, and a person in several departments of the subtree is listed once. A page may hold fewer than pageSize people; follow nextPageToken until it is null. A failing upstream page is an error, never a short list.",
   input: z.strictObject({
-    departmentId: IdSchema.describe("The department's id"),
+    departmentId: IdSchema.describe("The department's id; `root` names the provider's root department"),
     recursive: z.boolean().default(false).describe("Everyone in the subtree, each person once"),
     pageSize: PageSizeSchema,
     pageToken: PageTokenSchema,

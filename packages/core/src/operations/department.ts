@@ -10,7 +10,7 @@ export const department = defineOperation({
   summary: "Get a department (its name, parent, order, leaders)",
   description: "The provider's root department is DingTalk `1`, Feishu `0`, WeCom `1`.",
   input: z.strictObject({
-    departmentId: IdSchema.describe("The department's id"),
+    departmentId: IdSchema.describe("The department's id; `root` names the provider's root department"),
     departmentIdType: z.enum(DEPARTMENT_ID_TYPES).optional(),
     language: LanguageSchema.optional(),
     include: IncludeSchema,

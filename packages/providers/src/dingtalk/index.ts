@@ -17,4 +17,5 @@ export const dingtalk = defineProvider({
   // No userByEmail: DingTalk has no lookup by email (501).
   operations: { userByMobile, userById, usersLookup, department, departmentChildren, departmentUsers },
   defaultRatePerSecond: 20, // internal app, standard edition (PROTOCOLS §1.5)
+  rootDepartment: "1", // a DingTalk organisation's root department is dept_id 1
 });

@@ -3,6 +3,7 @@ import { EiamConnectionSchema } from "./connection.ts";
 import { department } from "./department.ts";
 import { departmentChildren } from "./department-children.ts";
 import { departmentUsers } from "./department-users.ts";
+import { rootOrganizationId } from "./org-tree.ts";
 import { EIAM_TRANSPORT } from "./transport.ts";
 import { userByEmail } from "./user-by-email.ts";
 import { userById } from "./user-by-id.ts";
@@ -25,4 +26,5 @@ export const eiam = defineProvider({
     departmentUsers,
   },
   defaultRatePerSecond: 20, // undocumented: conservative
+  rootDepartment: rootOrganizationId,
 });

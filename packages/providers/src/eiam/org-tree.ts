@@ -1,4 +1,4 @@
-import type { CallOptions } from "@dirgate/core";
+import { type CallOptions, DirgateError } from "@dirgate/core";
 import pLimit from "p-limit";
 import * as z from "zod";
 import { numish, readUpstream } from "../coerce.ts";
@@ -127,4 +127,34 @@ export function subtree(ctx: Ctx, rootId: string, options?: CallOptions): Promis
   return ctx.memo(`eiam subtree ${rootId}`, TREE_TTL_MS, async () =>
     orderSubtree(rootId, await listOrganizations(ctx, rootId, true, options)),
   );
+}
+
+/**
+ * What `root` names on EIAM: the tenant's root organisation. EIAM has no fixed root id — roots are
+ * organisations with `parent_id: null`, listed by `organizations` without `org_id` and with
+ * `all_child=false` — so it is read once and kept like the tree. A tenant with several roots has no
+ * single answer: the request is refused with their ids, so the caller can name one.
+ */
+export function rootOrganizationId(ctx: Ctx, options?: CallOptions): Promise<string> {
+  return ctx.memo("root organisation", TREE_TTL_MS, async () => {
+    const body = await ctx.api.call(
+      "organizations",
+      { query: { all_child: "false", offset: "0", limit: String(PAGE) } },
+      options,
+    );
+    const list = readUpstream(ListSchema, body, "eiam.organizations");
+    const roots = list.organizations
+      .map((raw) => readUpstream(EiamOrgSchema, raw, "eiam.organizations"))
+      .filter((org) => org.parent_id === null || org.parent_id === undefined || org.parent_id === "");
+    if (roots.length === 1) return roots[0]!.org_id;
+    if (roots.length === 0)
+      throw new DirgateError("DEPARTMENT_NOT_FOUND", "the tenant has no root organisation");
+    throw new DirgateError(
+      "INVALID_REQUEST",
+      `the tenant has ${list.total} root organisations: name one (${roots
+        .slice(0, 10)
+        .map((o) => o.org_id)
+        .join(", ")}${roots.length > 10 ? ", …" : ""})`,
+    );
+  });
 }

@@ -25,4 +25,5 @@ export const feishu = defineProvider({
     departmentUsers,
   },
   defaultRatePerSecond: 50, // find_by_department / batch_get_id: 50/s (PROTOCOLS §2.2)
+  rootDepartment: "0", // PROTOCOLS §2: department_id "0" = root, under either id type
 });

@@ -27,4 +27,5 @@ export const wecom = defineProvider({
   // 150 000 calls per hour per corp per API (90454) is 41.7/s sustained: 40/s stays under it even
   // when every call is the same API (the 10 000/min burst limit is far above).
   defaultRatePerSecond: 40,
+  rootDepartment: "1", // PROTOCOLS §4: "root department id is 1"
 });
