@@ -43,6 +43,9 @@ describe("fuzzing every route: a 2xx or a 4xx problem+json, never a 5xx; upstrea
     " ",
     "#fragment",
     "od-5caa30529e8feabe141512b5c3c7153a",
+    // Department ids each provider knows (DingTalk and WeCom take numbers), so department routes reach upstream too.
+    "1",
+    "5",
     "zhangsan",
     "0",
     "-1",
@@ -171,7 +174,7 @@ describe("fuzzing every route: a 2xx or a 4xx problem+json, never a 5xx; upstrea
           }
         },
       ),
-      { numRuns: 500, seed: 20261123 },
+      { numRuns: 800, seed: 20261123 },
     );
     const received = sbx.current.emulators.flatMap((e) =>
       e.stopRecording().map((r) => ({ emulator: e.name, ...r })),
@@ -220,12 +223,21 @@ describe("fuzzing every route: a 2xx or a 4xx problem+json, never a 5xx; upstrea
 
   /** What each provider may receive: known paths, known query keys once each, nothing unencoded. */
   function checkUpstream(received: (RecordedRequest & { emulator: string })[]) {
+    // Every endpoint of every provider's transport table (packages/providers/src/*/transport.ts),
+    // with the query keys its callers set; `:id` stands for a path parameter.
     const allowedQuery: Record<string, string[]> = {
+      // DingTalk: the token in the query of every call.
       "/gettoken": ["appkey", "appsecret"],
       "/topapi/v2/user/getbymobile": ["access_token"],
       "/topapi/v2/user/get": ["access_token"],
       "/topapi/v2/user/list": ["access_token"],
+      "/topapi/v2/department/get": ["access_token"],
+      "/topapi/v2/department/listsub": ["access_token"],
       "/user/get": ["access_token", "userid", "lang"],
+      // Feishu: a bearer token.
+      "/open-apis/auth/v3/tenant_access_token/internal": [],
+      "/open-apis/contact/v3/users/batch_get_id": ["user_id_type"],
+      "/open-apis/contact/v3/users/:id": ["user_id_type", "department_id_type"],
       "/open-apis/contact/v3/users/find_by_department": [
         "department_id",
         "department_id_type",
@@ -233,12 +245,31 @@ describe("fuzzing every route: a 2xx or a 4xx problem+json, never a 5xx; upstrea
         "page_size",
         "page_token",
       ],
-      "/open-apis/contact/v3/users/batch_get_id": ["user_id_type"],
-      "/open-apis/contact/v3/users/:id": ["user_id_type", "department_id_type"],
-      "/open-apis/auth/v3/tenant_access_token/internal": [],
+      "/open-apis/contact/v3/departments/:id": ["department_id_type", "user_id_type"],
+      "/open-apis/contact/v3/departments/:id/children": [
+        "department_id_type",
+        "user_id_type",
+        "fetch_child",
+        "page_size",
+        "page_token",
+      ],
+      // EIAM: a bearer token.
       "/api/v2/tenant/token": [],
       "/api/v2/tenant/users/user-by-mobile": [],
+      "/api/v2/tenant/users/user-by-email": [],
       "/api/v2/tenant/users/:id": [],
+      "/api/v2/tenant/users": ["org_id", "offset", "limit"],
+      "/api/v2/tenant/organizations/:id": [],
+      "/api/v2/tenant/organizations": ["org_id", "all_child", "offset", "limit"],
+      // WeCom: the token in the query of every call.
+      "/cgi-bin/gettoken": ["corpid", "corpsecret"],
+      "/cgi-bin/user/getuserid": ["access_token"],
+      "/cgi-bin/user/get_userid_by_email": ["access_token"],
+      "/cgi-bin/user/get": ["access_token", "userid"],
+      "/cgi-bin/user/list": ["access_token", "department_id"],
+      "/cgi-bin/department/get": ["access_token", "id"],
+      "/cgi-bin/department/simplelist": ["access_token", "id"],
+      // Secrets Manager (AWS JSON protocol).
       "/": [],
     };
     for (const request of received) {
@@ -251,13 +282,22 @@ describe("fuzzing every route: a 2xx or a 4xx problem+json, never a 5xx; upstrea
           /^\/open-apis\/contact\/v3\/users\/(?!find_by_department$|batch_get_id$)[^/]+$/,
           "/open-apis/contact/v3/users/:id",
         )
-        .replace(/^\/api\/v2\/tenant\/users\/(?!user-by-mobile$)[^/]+$/, "/api/v2/tenant/users/:id");
+        .replace(
+          /^\/open-apis\/contact\/v3\/departments\/[^/]+(\/children)?$/,
+          "/open-apis/contact/v3/departments/:id$1",
+        )
+        .replace(
+          /^\/api\/v2\/tenant\/users\/(?!user-by-mobile$|user-by-email$)[^/]+$/,
+          "/api/v2/tenant/users/:id",
+        )
+        .replace(/^\/api\/v2\/tenant\/organizations\/[^/]+$/, "/api/v2/tenant/organizations/:id");
       expect(Object.keys(allowedQuery), `${request.emulator} ${request.rawUrl}`).toContain(path);
       const keys = [...url.searchParams.keys()];
       expect(new Set(keys).size, request.rawUrl).toBe(keys.length);
       for (const key of keys) expect(allowedQuery[path], `${key} in ${request.rawUrl}`).toContain(key);
-      if (path.endsWith("/:id")) {
-        const id = decodeURIComponent(url.pathname.split("/").pop()!);
+      if (path.includes("/:id")) {
+        const segments = url.pathname.split("/");
+        const id = decodeURIComponent(segments[path.split("/").indexOf(":id")]!);
         expect(id.length).toBeLessThanOrEqual(128);
         expect(id).not.toMatch(/\p{Cc}/u);
       }

@@ -12,6 +12,7 @@ import type middy from "@middy/core";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import pLimit from "p-limit";
 import * as z from "zod";
+import { assertAllowed, batchIdentities, type Identity } from "./access.ts";
 import { invalidRequest, readDirectRequest, validateRequest } from "./event.ts";
 import { type Problem, toProblem } from "./problem.ts";
 import type { Runtime } from "./runtime.ts";
@@ -67,15 +68,20 @@ type Outcome = { record: SQSRecord; result?: BatchResult; retry: boolean };
 
 /**
  * The SQS batch consumer: each record `{ id, connection, operation, input }` is validated like a
- * direct invocation and run; its result goes to the results queue. Retryable failures (the error's
- * own flag) are reported in `batchItemFailures` (SQS retries them, then dead-letters them); the
- * others (invalid message, not found, 501, …) are results. Nothing is lost: every record ends as a
+ * direct invocation, checked against the connection's `allow` list for its sender (access.ts), and
+ * run; its result goes to the results queue. Retryable failures (the error's own flag) are reported
+ * in `batchItemFailures` (SQS retries them, then dead-letters them); the others (invalid message,
+ * forbidden, not found, 501, …) are results. Nothing is lost: every record ends as a
  * result, a retry or a dead letter.
  */
 export function lookupBatch(runtime: Runtime, sink: ResultSink = sqsResultSink(runtime)) {
   const limit = pLimit(runtime.settings.batchConcurrency);
 
-  const run = async (message: BatchMessage, options: CallOptions): Promise<Record<string, unknown>> => {
+  const run = async (
+    message: BatchMessage,
+    identities: readonly Identity[],
+    options: CallOptions,
+  ): Promise<Record<string, unknown>> => {
     const name = message.operation;
     const parts = readDirectRequest(OPERATIONS[name], compatibleInput(message.input), message.connection);
     const { input } = validateRequest(name, {
@@ -84,6 +90,8 @@ export function lookupBatch(runtime: Runtime, sink: ResultSink = sqsResultSink(r
       where: Object.fromEntries(Object.keys(parts.fields).map((k) => [k, "input"])),
     });
     const loaded = await runtime.connections.get(message.connection, options);
+    // The same check as the HTTP API's, for the record's sender (SenderId: set by SQS, not by the sender).
+    assertAllowed(loaded.id, loaded.config, identities);
     const output = await runtime.connections.withClient(
       loaded,
       (client) => client.run(name, input, options),
@@ -98,7 +106,7 @@ export function lookupBatch(runtime: Runtime, sink: ResultSink = sqsResultSink(r
     try {
       if (deadline !== undefined && Date.now() > deadline - 1_000) return { record, retry: true };
       message = readMessage(record.body);
-      const value = await run(message, { deadline });
+      const value = await run(message, batchIdentities(record), { deadline });
       return {
         record,
         retry: false,

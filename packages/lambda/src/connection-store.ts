@@ -1,4 +1,4 @@
-import { type CallOptions, DirgateError } from "@dirgate/core";
+import { baseUrlProblem, type CallOptions, DirgateError } from "@dirgate/core";
 import { type ConnectionConfig, ConnectionConfigSchema, type ProviderClient } from "@dirgate/providers";
 import { LRUCache } from "lru-cache";
 import type { SecretReader } from "./secrets.ts";
@@ -23,6 +23,11 @@ export interface ConnectionStoreOptions {
   /** How long an unknown id is remembered (0 = not at all), and how many such ids at most. */
   unknownTtlMs: number;
   unknownMax?: number;
+  /**
+   * Whether a connection's `baseUrl` may be a loopback address (`http://127.0.0.1:…`: the sandbox).
+   * Off by default: in AWS a secret's base URL is https to a public host, or refused.
+   */
+  allowLoopbackBaseUrl?: boolean;
   /** Builds the provider client of a validated connection. */
   createClient(id: string, config: ConnectionConfig): ProviderClient;
 }
@@ -126,6 +131,18 @@ export class ConnectionStore {
       throw new DirgateError(
         "CONFIG_INVALID",
         `the secret of connection ${id} is not a valid connection (${fields})`,
+      );
+    }
+    // The schema admits the allowed forms of a base URL; whether loopback is one is this function's setting.
+    const baseUrl = parsed.data.baseUrl;
+    const problem =
+      baseUrl === undefined
+        ? undefined
+        : baseUrlProblem(baseUrl, { allowLoopback: this.options.allowLoopbackBaseUrl === true });
+    if (problem) {
+      throw new DirgateError(
+        "CONFIG_INVALID",
+        `the secret of connection ${id} is not a valid connection (baseUrl ${problem})`,
       );
     }
     return { id, secret, config: parsed.data, client: this.options.createClient(id, parsed.data) };

@@ -62,6 +62,7 @@ export function createRuntime(settings: Settings, overrides: RuntimeOverrides = 
     ttlMs: settings.secretCacheMs,
     max: settings.connectionCacheSize,
     unknownTtlMs: settings.unknownConnectionMs,
+    allowLoopbackBaseUrl: settings.allowLoopbackBaseUrl,
     createClient: (id, config) => createProviderClient(id, config, depsFor(config)),
   });
   return { settings, logger, deps, connections };
