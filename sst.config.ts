@@ -25,6 +25,12 @@ interface Settings {
   /** DIRGATE_JWT_ISSUER (+ DIRGATE_JWT_AUDIENCES, comma-separated): a JWT authorizer replaces IAM. */
   jwt: { issuer: string; audiences: string[] } | undefined;
   /**
+   * DIRGATE_JWT_SCOPES: the scopes an operation route requires of a JWT (any one of them), checked by
+   * API Gateway. `directory.read` (every operation) or `userById=directory.read directory.admin;*=directory.read`
+   * (per operation, `*` for the others). Unset: no scope required.
+   */
+  jwtScopes: Record<string, string[]>;
+  /**
    * DIRGATE_FIXED_EGRESS=1: functions run in a VPC and leave through one managed NAT gateway per
    * AZ, each with an Elastic IP (DIRGATE_EGRESS_AZS, default 2). DIRGATE_EGRESS_EIPS: allocation
    * ids of Elastic IPs you own (one per AZ), so the addresses outlive the stack.
@@ -66,7 +72,12 @@ function readSettings(env: Record<string, string | undefined>): Settings {
     throw new Error(`LOG_LEVEL must be DEBUG, INFO, WARN or ERROR, not "${env["LOG_LEVEL"]}"`);
   }
   const issuer = env["DIRGATE_JWT_ISSUER"];
+  const jwtScopes = readScopes(env["DIRGATE_JWT_SCOPES"] ?? "");
+  if (!issuer && Object.keys(jwtScopes).length > 0) {
+    throw new Error("DIRGATE_JWT_SCOPES needs DIRGATE_JWT_ISSUER: scopes are a JWT authorizer's");
+  }
   return {
+    jwtScopes,
     jwt: issuer ? { issuer, audiences: list(env["DIRGATE_JWT_AUDIENCES"] || "dirgate") } : undefined,
     egress: fixedEgress ? { azs, elasticIps: elasticIps.length > 0 ? elasticIps : undefined } : undefined,
     protectedStages: list(env["DIRGATE_PROTECTED_STAGES"] || "production"),
@@ -74,6 +85,26 @@ function readSettings(env: Record<string, string | undefined>): Settings {
     batchContainers: int("DIRGATE_BATCH_CONTAINERS", 2, 2, 1000),
     logLevel: logLevel as LogLevel,
   };
+}
+
+/** `a b` → every operation needs a or b; `op=a b;*=c` → per operation, `*` for the rest. */
+function readScopes(value: string): Record<string, string[]> {
+  const scopes: Record<string, string[]> = {};
+  for (const part of value
+    .split(";")
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    const [left, right] = part.includes("=") ? part.split("=", 2) : ["*", part];
+    const names = (right ?? "").split(/[\s,]+/).filter(Boolean);
+    const operation = (left ?? "").trim();
+    if (!/^(\*|[a-zA-Z]+)$/.test(operation) || names.length === 0 || operation in scopes) {
+      throw new Error(
+        `DIRGATE_JWT_SCOPES: "${part}" is not "scope …" or "operation=scope …" (each operation once)`,
+      );
+    }
+    scopes[operation] = names;
+  }
+  return scopes;
 }
 
 /** What `app()` returns, from SST's own `$config` declaration. */
@@ -229,15 +260,24 @@ export default $config({
 
     // The API: IAM by default (a JWT authorizer when configured); public routes say so.
     const api = new sst.aws.ApiGatewayV2("Api", { accessLog: { retention: "1 month" } });
-    const defaultAuth = SETTINGS.jwt
-      ? { jwt: { authorizer: api.addAuthorizer({ name: "jwt", jwt: SETTINGS.jwt }).id } }
-      : { iam: true };
+    const jwtAuthorizer = SETTINGS.jwt ? api.addAuthorizer({ name: "jwt", jwt: SETTINGS.jwt }).id : undefined;
+    const defaultAuth = jwtAuthorizer ? { jwt: { authorizer: jwtAuthorizer } } : { iam: true };
     // Indexed by the table's RouteAuth: a new kind of auth is a type error here until it is mapped.
     const routeAuth = { default: defaultAuth, none: false, signature: false } as const;
+    const unknownScoped = Object.keys(SETTINGS.jwtScopes).filter(
+      (name) => name !== "*" && !routes.some((route) => route.operation === name),
+    );
+    if (unknownScoped.length > 0)
+      throw new Error(`DIRGATE_JWT_SCOPES names no such operation: ${unknownScoped.join(", ")}`);
+    /** The route's auth; a JWT route carries the scopes its operation requires. */
+    const authOf = (route: (typeof routes)[number]) => {
+      const scopes = SETTINGS.jwtScopes[route.operation ?? ""] ?? SETTINGS.jwtScopes["*"];
+      if (route.auth !== "default" || !jwtAuthorizer || !scopes || !route.operation)
+        return routeAuth[route.auth];
+      return { jwt: { authorizer: jwtAuthorizer, scopes } };
+    };
     for (const route of routes) {
-      api.route(`${route.method} ${route.path}`, http.get(route.lambda)!.arn, {
-        auth: routeAuth[route.auth],
-      });
+      api.route(`${route.method} ${route.path}`, http.get(route.lambda)!.arn, { auth: authOf(route) });
     }
 
     return {

@@ -222,6 +222,7 @@ function permissionResources(declared: Declared): { fn: string; resource: string
 const ENV = [
   "DIRGATE_JWT_ISSUER",
   "DIRGATE_JWT_AUDIENCES",
+  "DIRGATE_JWT_SCOPES",
   "DIRGATE_SECRET_PREFIX",
   "DIRGATE_BATCH_CONTAINERS",
   "DIRGATE_FIXED_EGRESS",
@@ -366,6 +367,46 @@ describe("sst.config.ts", () => {
       },
     );
     expect(outputs["auth"]).toBe("jwt");
+  });
+
+  it("requires JWT scopes per operation route when DIRGATE_JWT_SCOPES says so (API Gateway checks them)", async () => {
+    process.env["DIRGATE_JWT_ISSUER"] = "https://issuer.example.com/";
+    process.env["DIRGATE_JWT_SCOPES"] = "userById=directory.read directory.admin; *=directory.read";
+    const { declared } = await evaluate("dev");
+    const args = (key: string) => declared.routes.find((r) => r.key === key)!.args;
+    expect(args("GET /v1/connections/{connection}/users/{userId}")).toEqual({
+      auth: { jwt: { authorizer: "authorizer-jwt", scopes: ["directory.read", "directory.admin"] } },
+    });
+    for (const route of ALL_ROUTES.filter((r) => r.auth === "default" && r.operation !== "userById")) {
+      expect(args(`${route.method} ${route.path}`), route.path).toEqual({
+        auth: { jwt: { authorizer: "authorizer-jwt", scopes: ["directory.read"] } },
+      });
+    }
+    // Public routes stay public: scopes belong to the operations.
+    expect(args("GET /v1/health")).toEqual({ auth: false });
+    expect(args("POST /v1/connections/{connection}/callback")).toEqual({ auth: false });
+  });
+
+  it.each([
+    ["scopes without a JWT issuer", { DIRGATE_JWT_SCOPES: "directory.read" }, /needs DIRGATE_JWT_ISSUER/],
+    [
+      "an operation that does not exist",
+      { DIRGATE_JWT_ISSUER: "https://i.example.com/", DIRGATE_JWT_SCOPES: "userByFax=x" },
+      /no such operation: userByFax/,
+    ],
+    [
+      "an operation named twice",
+      { DIRGATE_JWT_ISSUER: "https://i.example.com/", DIRGATE_JWT_SCOPES: "userById=a;userById=b" },
+      /each operation once/,
+    ],
+    [
+      "an operation with no scope",
+      { DIRGATE_JWT_ISSUER: "https://i.example.com/", DIRGATE_JWT_SCOPES: "userById=" },
+      /not "scope …"/,
+    ],
+  ])("refuses DIRGATE_JWT_SCOPES with %s", async (_, env, message) => {
+    Object.assign(process.env, env);
+    await expect(evaluate("dev")).rejects.toThrow(message);
   });
 
   describe.each(Object.keys(PARTITIONS) as Partition[])("in the %s partition", (partition) => {

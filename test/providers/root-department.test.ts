@@ -59,3 +59,33 @@ describe("the department id root", () => {
     }
   });
 });
+
+describe("a forged walk cursor", () => {
+  /** The token's state with `c` replaced, the binding (`h`) kept: what a caller could forge. */
+  const forge = (token: string, c: string) => {
+    const decoded = JSON.parse(Buffer.from(token.slice(4), "base64url").toString("utf8"));
+    decoded.s.c = c;
+    return `dg1.${Buffer.from(JSON.stringify(decoded)).toString("base64url")}`;
+  };
+
+  it.each(["0x10", "1e1", " 5", "-5", "abc"])(
+    "DingTalk recursive listing with cursor %j: 400, nothing sent upstream",
+    async (c) => {
+      const client = demoClient(sbx.current, "demo-dingtalk");
+      const first = await client.departmentUsers({ departmentId: "root", recursive: true, pageSize: 5 });
+      expect(first.nextPageToken!.startsWith("dg1.")).toBe(true);
+      const dt = sbx.current.dingtalk.emulator;
+      const before = dt.counter("POST /topapi/v2/user/list");
+      const error = await rejection(
+        client.departmentUsers({
+          departmentId: "root",
+          recursive: true,
+          pageSize: 5,
+          pageToken: forge(first.nextPageToken!, c),
+        }),
+      );
+      expect(error).toMatchObject({ code: "INVALID_REQUEST" });
+      expect(dt.counter("POST /topapi/v2/user/list")).toBe(before);
+    },
+  );
+});

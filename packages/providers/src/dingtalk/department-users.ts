@@ -29,6 +29,9 @@ async function memberPage(
   includeRaw: boolean,
   options: Parameters<Implementation<"departmentUsers", DingTalkConnection>["run"]>[2],
 ): Promise<{ users: DirectoryUser[]; next: string | undefined }> {
+  // A cursor comes back from a page token the caller holds: decimal digits only, never `Number()`'s
+  // reading of `0x10`, `1e1` or ` 5`.
+  if (cursor !== undefined && !/^\d{1,9}$/.test(cursor)) throw invalidPageToken();
   const offset = cursor === undefined ? 0 : Number(cursor);
   const body = await ctx.api.call(
     "user.list",
