@@ -351,7 +351,7 @@ export function buildDemoOrg(options: DemoOrgOptions = {}): DemoOrg {
       birthday: `${1970 + Math.floor(rng() * 30)}-0${1 + Math.floor(rng() * 9)}-1${Math.floor(rng() * 9)} 00:00:00.000`,
       lastLoginIp: `10.${Math.floor(rng() * 255)}.${Math.floor(rng() * 255)}.${Math.floor(rng() * 255)}`,
       // A few people are in every directory but WeCom's.
-      in: { dingtalk: true, feishu: true, eiam: true, wecom: rng() >= 0.03 },
+      in: directoriesShowing(status, { dingtalk: true, feishu: true, eiam: true, wecom: rng() >= 0.03 }, i),
     });
   }
 
@@ -364,6 +364,44 @@ export function buildDemoOrg(options: DemoOrgOptions = {}): DemoOrg {
     p.wecomOpenUserId = wecomOpenUserIdFor(p.key);
   }
   return new DemoOrg(departments, people);
+}
+
+/**
+ * The directories a generated person with `status` is in: only those that show that state as the
+ * same DirectoryUser `status`, so that every provider holding a person reads the same status
+ * (docs/providers.md, "status"; test/providers/status-vocabulary.test.ts). What each one can show:
+ *
+ * - `inactive` (invited, not yet activated): DingTalk `active: false`, Feishu `is_activated: false`,
+ *   WeCom 4. An IdP account has no such state (EIAM shows it active): not in EIAM.
+ * - `disabled` (the account is switched off): WeCom 2, EIAM `disabled`; DingTalk only for enterprise
+ *   accounts (`disable_status`), Feishu not at all (its 暂停 is `frozen`): not in DingTalk or Feishu.
+ * - `frozen` (suspended, restorable as it was): Feishu `is_frozen` (暂停), EIAM `locked`; DingTalk
+ *   cannot say it, and WeCom's way of suspending a member is 禁用, `disabled`. So a frozen person is
+ *   either in Feishu and EIAM, or (every second one) in WeCom alone, where they read `disabled`.
+ * - `resigned` (has left): Feishu `is_resigned`, WeCom 5; DingTalk deletes a leaver (`user/get`
+ *   answers 33012, whatever `in.dingtalk` says); an IdP disables a leaver's account (EIAM
+ *   `disabled`). So a leaver is either in Feishu and WeCom, or (every second one) in EIAM alone.
+ *
+ * Decided without drawing from the PRNG, so the rest of the organisation is the same as before.
+ */
+function directoriesShowing(status: PersonStatus, all: Person["in"], index: number): Person["in"] {
+  const second = index % 2 === 1;
+  switch (status) {
+    case "active":
+      return all;
+    case "inactive":
+      return { ...all, eiam: false };
+    case "disabled":
+      return { ...all, dingtalk: false, feishu: false };
+    case "frozen":
+      return second
+        ? { dingtalk: false, feishu: false, eiam: false, wecom: true }
+        : { ...all, dingtalk: false, wecom: false };
+    case "resigned":
+      return second
+        ? { dingtalk: all.dingtalk, feishu: false, eiam: true, wecom: false }
+        : { ...all, eiam: false };
+  }
 }
 
 /**

@@ -6,6 +6,13 @@ import { DEFAULT_CONTROL_PORT } from "./control.ts";
  * control server (`describe().control.baseUrl`; found with `--sandbox URL`, `DIRGATE_SANDBOX_URL`,
  * else http://127.0.0.1:4599, the port `npm run sandbox` takes when it is free).
  */
+/**
+ * The port `npm run sandbox` (and `npm start`'s sandbox) gives its Secrets Manager when it is free,
+ * so that `npm run connections` finds it without flags (`DEFAULT_SECRETS_MANAGER_PORT` of
+ * `@dirgate/dev`, which the sandbox cannot import; test/sandbox/cli.test.ts checks they agree).
+ */
+export const DEFAULT_SECRETS_MANAGER_PORT = 4598;
+
 export const CONTROL_CLI_USAGE = `usage: npm run sandbox -- <command> [--sandbox URL]
 
   org show-person <key|userId>             org show-department <key|dingtalkId>
@@ -92,7 +99,11 @@ export async function runControlCli(args: string[], io: ControlCliIo): Promise<n
   try {
     parsed = parse(args);
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${CONTROL_CLI_USAGE}\n`);
+    const message = ((error as Error).message.split("\n")[0] ?? "").replace(
+      /\. To specify a positional argument.*$/,
+      "",
+    );
+    io.err(`npm run sandbox: ${message} (npm run sandbox -- org --help)\n`);
     return 2;
   }
   const { values, positionals } = parsed;
@@ -109,7 +120,7 @@ export async function runControlCli(args: string[], io: ControlCliIo): Promise<n
   try {
     call = toCall(positionals, values);
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${CONTROL_CLI_USAGE}\n`);
+    io.err(`npm run sandbox: ${(error as Error).message} (npm run sandbox -- org --help)\n`);
     return 2;
   }
   let res: Response;
