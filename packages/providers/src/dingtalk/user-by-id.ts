@@ -35,7 +35,7 @@ export const userById: Implementation<"userById", DingTalkConnection, DingTalkEn
     if (input.idType !== "userId" && input.idType !== "loginId") {
       throw new DirgateError(
         "UNSUPPORTED_OPERATION",
-        `dingtalk connections look users up by userId or loginId, not ${input.idType}`,
+        `DingTalk connections look users up by userId or loginId, not ${input.idType}`,
       );
     }
     const body = await api.call(

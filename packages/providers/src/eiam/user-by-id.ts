@@ -10,7 +10,10 @@ export const userById: Implementation<"userById", EiamConnection, EiamEndpoint> 
   upstream: "api/v2/tenant/users/{user_id} (userId)",
   async run({ api, connection, config }, input, options) {
     if (input.idType !== "userId") {
-      throw new DirgateError("UNSUPPORTED_OPERATION", "eiam connections look users up by userId only");
+      throw new DirgateError(
+        "UNSUPPORTED_OPERATION",
+        `EIAM connections look users up by userId, not ${input.idType}`,
+      );
     }
     const body = await api.call("user.get", { params: { user_id: input.userId } }, options);
     return eiamUserToDirectoryUser(readUpstream(EiamUserSchema, body, "eiam.user.get"), body, {
