@@ -1,5 +1,5 @@
 import { lambdaContext } from "@dirgate/dev";
-import { DEMO_CREDENTIALS, type Sandbox } from "@dirgate/sandbox";
+import { DEMO_CREDENTIALS, type Sandbox, WECOM_DEMO_CREDENTIALS } from "@dirgate/sandbox";
 import * as lark from "@larksuiteoapi/node-sdk";
 import { apiEvent } from "../test/helpers/lambda.ts";
 import { type Figure, functionEnv, percentile, round, timeCalls } from "./lib.ts";
@@ -40,6 +40,15 @@ export async function warmOverhead(sbx: Sandbox, iterations: number): Promise<Fi
   const dingtalkToken = (
     (await (await fetch(`${dt}/gettoken?${dtQuery}`)).json()) as { access_token: string }
   ).access_token;
+  const wc = sbx.wecom.emulator.baseUrl;
+  // demo-wecom is the demo corp's self-built app (WECOM_DEMO_CREDENTIALS.app).
+  const wcQuery = new URLSearchParams({
+    corpid: WECOM_DEMO_CREDENTIALS.corpId,
+    corpsecret: WECOM_DEMO_CREDENTIALS.app.secret,
+  });
+  const wecomToken = (
+    (await (await fetch(`${wc}/cgi-bin/gettoken?${wcQuery}`)).json()) as { access_token: string }
+  ).access_token;
   const rawJson = async (url: string, init?: RequestInit) => (await fetch(url, init)).json();
 
   // The official Feishu SDK, pointed at the emulator.
@@ -54,6 +63,7 @@ export async function warmOverhead(sbx: Sandbox, iterations: number): Promise<Fi
   const events = {
     dingtalk: apiEvent("GET", "/v1/connections/demo-dingtalk/users/zhangsan"),
     feishu: apiEvent("GET", "/v1/connections/demo-feishu/users/3e3cf96b"),
+    wecom: apiEvent("GET", "/v1/connections/demo-wecom/users/zhangsan"),
     department: apiEvent("GET", `/v1/connections/demo-feishu/departments/${BIG}/users?pageSize=50`),
   };
   const cases = [
@@ -69,6 +79,14 @@ export async function warmOverhead(sbx: Sandbox, iterations: number): Promise<Fi
       sdk: undefined,
       sdkNote:
         "no official SDK peer: @alicloud/dingtalk covers api.dingtalk.com v1.0, not oapi topapi/v2/user/get",
+    },
+    {
+      name: "user-by-id (WeCom user/get)",
+      dirgate: () => check(userById, events.wecom),
+      raw: () => rawJson(`${wc}/cgi-bin/user/get?access_token=${wecomToken}&userid=zhangsan`),
+      sdk: undefined,
+      sdkNote:
+        "no official SDK peer: WeCom publishes no official Node.js SDK for its server API (community wrappers only)",
     },
     {
       name: "user-by-id (Feishu users/:id)",
