@@ -107,6 +107,15 @@ function readScopes(value: string): Record<string, string[]> {
   return scopes;
 }
 
+/**
+ * The API reference's renderer, copied beside meta's bundle (read from disk on the first `/docs`
+ * request, never bundled): `DOCS_COPY_FILES` in packages/lambda/src/docs-page.ts, which a test
+ * holds equal to this.
+ */
+const DOCS_COPY_FILES = [
+  { from: "node_modules/@scalar/api-reference/dist/browser/standalone.js", to: "docs-assets/scalar.js" },
+];
+
 /** What `app()` returns, from SST's own `$config` declaration. */
 type AppSettings = Awaited<ReturnType<Parameters<typeof $config>[0]["app"]>>;
 
@@ -206,6 +215,7 @@ export default $config({
           ...environment,
         },
         permissions,
+        ...(name === "meta" ? { copyFiles: [...DOCS_COPY_FILES] } : {}),
         ...(vpc ? { vpc } : {}),
       });
 

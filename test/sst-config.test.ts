@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { CALLBACK_ROUTES, HTTP_LAMBDAS, QUEUE_LAMBDAS, ROUTES } from "@dirgate/core";
 import ts from "typescript";
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { DOCS_COPY_FILES } from "../packages/lambda/src/docs-page.ts";
 
 /**
  * The SST CLI cannot run offline (it downloads Pulumi), so sst.config.ts is evaluated with
@@ -367,6 +368,15 @@ describe("sst.config.ts", () => {
       },
     );
     expect(outputs["auth"]).toBe("jwt");
+  });
+
+  it("copies the API reference's renderer beside meta's bundle, and into no other function", async () => {
+    const { declared } = await evaluate("dev");
+    expect(declared.functions.get("meta")!["copyFiles"]).toEqual([...DOCS_COPY_FILES]);
+    for (const [name, args] of declared.functions) {
+      if (name !== "meta") expect(args["copyFiles"], name).toBeUndefined();
+    }
+    for (const file of DOCS_COPY_FILES) expect(existsSync(file.from), file.from).toBe(true);
   });
 
   it("requires JWT scopes per operation route when DIRGATE_JWT_SCOPES says so (API Gateway checks them)", async () => {

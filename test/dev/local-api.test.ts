@@ -2,7 +2,28 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, postJson } from "../helpers/sandbox.ts";
+import { assertAnswerConforms } from "../helpers/openapi-check.ts";
+import { call as fetchAnswer } from "../helpers/sandbox.ts";
+
+/** Every answer of the local API is checked against docs/openapi.json (a mismatch fails the test). */
+async function call(target: string, init: RequestInit = {}) {
+  const answer = await fetchAnswer(target, init);
+  assertAnswerConforms({
+    method: init.method ?? "GET",
+    path: new URL(target).pathname,
+    status: answer.status,
+    headers: answer.headers,
+    body: answer.text,
+  });
+  return answer;
+}
+
+const postJson = (target: string, body: unknown) =>
+  call(target, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 
 /** `npm start` as a new user runs it: a separate process, real HTTP on a free port. */
 let child: ChildProcess;

@@ -1,6 +1,7 @@
 import { buildHttpEvent, lambdaContext, matchRoute } from "@dirgate/dev";
 import type { Sandbox } from "@dirgate/sandbox";
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from "aws-lambda";
+import { assertAnswerConforms } from "./openapi-check.ts";
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -66,9 +67,24 @@ export function apiEvent(method: string, url: string, options: EventOptions = {}
   return event;
 }
 
-/** Invokes a handler with an API Gateway event and parses its JSON answer. */
+/**
+ * Invokes a handler with an API Gateway event and parses its JSON answer. Every answer is checked
+ * against docs/openapi.json (test/helpers/openapi-check.ts): one that does not conform throws.
+ */
 export async function invoke(handler: Handler, event: unknown, context: Context = lambdaContext("test")) {
   const result = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
+  const http = event as Partial<APIGatewayProxyEventV2>;
+  if (http?.version === "2.0" && http.requestContext?.http?.method) {
+    assertAnswerConforms({
+      method: http.requestContext.http.method,
+      path: http.rawPath ?? http.requestContext.http.path,
+      routeKey: http.routeKey,
+      status: result.statusCode ?? 200,
+      headers: (result.headers ?? {}) as Record<string, string | undefined>,
+      body: result.body,
+      isBase64Encoded: result.isBase64Encoded,
+    });
+  }
   let json: unknown;
   try {
     json = JSON.parse(result.body ?? "");

@@ -41,6 +41,13 @@ export const META_ROUTES = [
     auth: "none",
     summary: "The API reference for people (HTML)",
   },
+  {
+    method: "GET",
+    path: "/docs/assets/{file}",
+    lambda: "meta",
+    auth: "none",
+    summary: "The API reference's scripts (the renderer, served by dirgate itself: no CDN)",
+  },
 ] as const satisfies readonly Route[];
 
 /** Provider change callbacks (DESIGN §6): public routes, authenticated by the provider's signature. */
