@@ -120,6 +120,19 @@ describe("change events", () => {
     for (const event of deleted) expect(event.detail).not.toHaveProperty("user");
   });
 
+  it("a method the provider does not push with → 405 with the methods it does in Allow", async () => {
+    for (const [connection, allow] of [
+      ["demo-feishu", "POST"],
+      ["demo-dingtalk", "POST"],
+    ] as const) {
+      const answer = await fetch(`${server.url}/v1/connections/${connection}/callback?timestamp=1`);
+      expect(answer.status).toBe(405);
+      expect(answer.headers.get("allow")).toBe(allow);
+      expect(answer.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+      expect(((await answer.json()) as { code: string }).code).toBe("METHOD_NOT_ALLOWED");
+    }
+  });
+
   it("a duplicate delivery of the same provider event is published once", async () => {
     sbx.current.callbacks.setKnobs({ duplicateRate: 1 });
     sbx.current.org.updatePerson("manager240", { title: "CTO too" });

@@ -9,6 +9,10 @@ export interface Functions {
   usersByMobile: Handler;
   userById: Handler;
   departmentUsers: Handler;
+  usersByEmail: Handler;
+  usersLookup: Handler;
+  department: Handler;
+  departmentChildren: Handler;
   meta: Handler;
 }
 
@@ -35,6 +39,10 @@ export async function loadFunctions(sbx: Sandbox, env: Record<string, string> = 
     usersByMobile: handler(await import("../../functions/users-by-mobile.ts")),
     userById: handler(await import("../../functions/user-by-id.ts")),
     departmentUsers: handler(await import("../../functions/department-users.ts")),
+    usersByEmail: handler(await import("../../functions/users-by-email.ts")),
+    usersLookup: handler(await import("../../functions/users-lookup.ts")),
+    department: handler(await import("../../functions/department.ts")),
+    departmentChildren: handler(await import("../../functions/department-children.ts")),
     meta: handler(await import("../../functions/meta.ts")),
   };
 }

@@ -71,6 +71,7 @@ export function callbackHandler(runtime: Runtime, send?: MessageSender) {
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const requestId = context?.awsRequestId ?? "local";
     const started = Date.now();
+    let provider: ConnectionConfig["provider"] | undefined;
     const remaining =
       typeof context?.getRemainingTimeInMillis === "function" ? context.getRemainingTimeInMillis() : 10_000;
     try {
@@ -88,7 +89,8 @@ export function callbackHandler(runtime: Runtime, send?: MessageSender) {
           throw refused("no such connection");
         throw error;
       }
-      const provider = loaded.config.provider;
+      const connectionProvider = loaded.config.provider;
+      provider = connectionProvider;
       const deadline =
         started + Math.min(budget, (PROVIDER_DEADLINE_MS[provider] ?? 3_000) - ANSWER_MARGIN_MS);
       const received = receive(loaded.config, {
@@ -99,7 +101,7 @@ export function callbackHandler(runtime: Runtime, send?: MessageSender) {
         now: Date.now(),
       });
       if (received.kind === "event" && received.changes.length > 0) {
-        const messages = received.changes.map((change) => toMessage(loaded.id, provider, change));
+        const messages = received.changes.map((change) => toMessage(loaded.id, connectionProvider, change));
         const unsent = await queue()(messages, { deadline });
         if (unsent.size > 0) {
           throw new DirgateError(
@@ -118,10 +120,17 @@ export function callbackHandler(runtime: Runtime, send?: MessageSender) {
         changes: received.kind === "event" ? received.changes.length : 0,
         ms: Date.now() - started,
       });
-      return { statusCode: received.reply.status, headers: received.reply.headers, body: received.reply.body };
+      return {
+        statusCode: received.reply.status,
+        headers: received.reply.headers,
+        body: received.reply.body,
+      };
     } catch (error) {
       const failure = explain(error);
       const response = problemResponse(failure, requestId);
+      // RFC 9110 §15.5.6: a 405 says which methods the resource takes (the provider's own).
+      if (failure instanceof DirgateError && failure.code === "METHOD_NOT_ALLOWED")
+        response.headers["allow"] = provider === "wecom" ? "GET, POST" : "POST";
       logger.warn(response.statusCode >= 500 ? "callback failed" : "callback refused", {
         status: response.statusCode,
         code: failure instanceof DirgateError ? failure.code : "INTERNAL",
