@@ -7,6 +7,7 @@ import {
 import { buildDemoOrg } from "@dirgate/sandbox";
 import type { Context, SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { changePipelineEnv } from "../helpers/changes.ts";
 import { useSandbox } from "../helpers/sandbox.ts";
 
 /**
@@ -23,19 +24,7 @@ let verified: { provider: string; ok: boolean }[] = [];
 
 beforeAll(async () => {
   pipeline = await createChangePipeline(sbx.current);
-  const described = sbx.current.describe();
-  Object.assign(process.env, {
-    DIRGATE_SECRET_PREFIX: sbx.current.secretPrefix,
-    DIRGATE_SECRETS_MANAGER_ENDPOINT: described.secretsManager.endpoint,
-    DIRGATE_SQS_ENDPOINT: described.sqs.endpoint,
-    DIRGATE_CHANGES_QUEUE_URL: pipeline.changesQueueUrl,
-    DIRGATE_EVENTBRIDGE_ENDPOINT: described.eventBridge.endpoint,
-    DIRGATE_EVENT_BUS_NAME: pipeline.busName,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "sandbox",
-    AWS_SECRET_ACCESS_KEY: "sandbox",
-    LOG_LEVEL: "SILENT",
-  });
+  Object.assign(process.env, changePipelineEnv(sbx.current, pipeline));
   const callback = (await import("../../functions/callback.ts")).handler as unknown as LambdaHandler;
   processor = (await import("../../functions/changes.ts")).handler as unknown as typeof processor;
   server = await startLocalServer({ handlers: { callback }, port: 0 });

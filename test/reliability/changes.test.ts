@@ -17,19 +17,7 @@ import {
   type MessageSender,
   readSettings,
 } from "@dirgate/lambda";
-import {
-  createDingTalkChannel,
-  createFeishuChannel,
-  createRng,
-  createWeComChannel,
-  DEMO_CALLBACK_CREDENTIALS,
-  DEMO_CREDENTIALS,
-  DINGTALK_DEMO_CORP_ID,
-  FEISHU_DEMO_TENANT_KEY,
-  type PushChannel,
-  type PushedEvent,
-  WECOM_DEMO_CREDENTIALS,
-} from "@dirgate/sandbox";
+import { createRng, demoPushChannels, type PushedEvent } from "@dirgate/sandbox";
 import middy from "@middy/core";
 import type {
   APIGatewayProxyEventV2,
@@ -38,6 +26,7 @@ import type {
   SQSEvent,
 } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { changePipelineEnv } from "../helpers/changes.ts";
 import { useSandbox } from "../helpers/sandbox.ts";
 
 /**
@@ -68,18 +57,7 @@ const faults = { sendEntries: 0, putEntries: 0, lostAnswers: 0, lostEventIds: ne
 beforeAll(async () => {
   pipeline = await createChangePipeline(sbx.current);
   const described = sbx.current.describe();
-  const settings = readSettings({
-    DIRGATE_SECRET_PREFIX: sbx.current.secretPrefix,
-    DIRGATE_SECRETS_MANAGER_ENDPOINT: described.secretsManager.endpoint,
-    DIRGATE_SQS_ENDPOINT: described.sqs.endpoint,
-    DIRGATE_CHANGES_QUEUE_URL: pipeline.changesQueueUrl,
-    DIRGATE_EVENTBRIDGE_ENDPOINT: described.eventBridge.endpoint,
-    DIRGATE_EVENT_BUS_NAME: pipeline.busName,
-    AWS_REGION: "us-east-1",
-    AWS_ACCESS_KEY_ID: "sandbox",
-    AWS_SECRET_ACCESS_KEY: "sandbox",
-    LOG_LEVEL: "SILENT",
-  });
+  const settings = readSettings(changePipelineEnv(sbx.current, pipeline));
   const runtime = createRuntime(settings);
 
   // SQS refusing single entries of a SendMessageBatch (`Failed: [{Id, Code: "InternalError"}]`).
@@ -157,36 +135,6 @@ function eventIdOf(event: BusEvent): string {
   return String(event.detail["eventId"]);
 }
 
-/** The platforms' channels again (same credentials), to seal old events with an old clock. */
-function channels(): PushChannel[] {
-  return [
-    createDingTalkChannel({
-      connection: "demo-dingtalk",
-      appKey: DEMO_CREDENTIALS.dingtalk.appKey,
-      corpId: DINGTALK_DEMO_CORP_ID,
-      ...DEMO_CALLBACK_CREDENTIALS.dingtalk,
-    }),
-    createDingTalkChannel({
-      connection: "demo-dingtalk-legacy",
-      appKey: DEMO_CREDENTIALS.dingtalkLegacy.appKey,
-      corpId: DINGTALK_DEMO_CORP_ID,
-      ...DEMO_CALLBACK_CREDENTIALS.dingtalkLegacy,
-      shape: "legacy",
-    }),
-    createFeishuChannel({
-      connection: "demo-feishu",
-      appId: DEMO_CREDENTIALS.feishu.appId,
-      tenantKey: FEISHU_DEMO_TENANT_KEY,
-      ...DEMO_CALLBACK_CREDENTIALS.feishu,
-    }),
-    createWeComChannel({
-      connection: "demo-wecom-contacts",
-      corpId: WECOM_DEMO_CREDENTIALS.corpId,
-      ...DEMO_CALLBACK_CREDENTIALS.wecom,
-    }),
-  ];
-}
-
 describe("change events under faults", () => {
   it("every delivered change is published for the right person; nothing stale, tampered or invented gets through", async () => {
     const { org, callbacks, sqs, eventBridge } = sbx.current;
@@ -212,7 +160,7 @@ describe("change events under faults", () => {
 
     // Stale requests: real events, re-sealed by the platform's own code with a clock 6–60 minutes behind.
     const pushed = callbacks.events();
-    const byConnection = new Map(channels().map((c) => [c.connection, c]));
+    const byConnection = new Map(demoPushChannels().map((c) => [c.connection, c]));
     const queuedBefore = queued.length;
     const stale: number[] = [];
     for (let i = 0; i < 20; i += 1) {

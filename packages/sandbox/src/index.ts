@@ -85,6 +85,7 @@ export {
   DEMO_CONNECTION_IDS,
   DEMO_CREDENTIALS,
   DINGTALK_DEMO_CORP_ID,
+  demoPushChannels,
   demoSecretValues,
   FEISHU_DEMO_TENANT_KEY,
   type Sandbox,

@@ -7,7 +7,7 @@ import { buildDemoOrg, type DemoOrg } from "./org.ts";
 import { type ControlServer, createControlServer } from "./push/control.ts";
 import { createDingTalkChannel } from "./push/dingtalk.ts";
 import { createFeishuChannel } from "./push/feishu.ts";
-import { type CallbackProvider, CallbackPushers } from "./push/pusher.ts";
+import { type CallbackProvider, CallbackPushers, type PushChannel } from "./push/pusher.ts";
 import { createWeComChannel } from "./push/wecom.ts";
 import { createSecretsManagerEmulator } from "./secrets-manager.ts";
 import { createSqsEmulator } from "./sqs.ts";
@@ -82,6 +82,39 @@ export const DEMO_CALLBACK_CREDENTIALS = {
 export const DINGTALK_DEMO_CORP_ID = DEMO_CALLBACK_CREDENTIALS.dingtalkLegacy.ownerKey;
 /** The demo Feishu tenant (`header.tenant_key` in its events). */
 export const FEISHU_DEMO_TENANT_KEY = "5f0c8e2a71d3b946";
+
+/**
+ * The platforms' push channels of the demo connections that carry callback credentials: what
+ * `sandbox.callbacks` pushes with, and what a test re-seals events with (an old clock, a replay).
+ */
+export function demoPushChannels(): PushChannel[] {
+  return [
+    createDingTalkChannel({
+      connection: "demo-dingtalk",
+      appKey: DEMO_CREDENTIALS.dingtalk.appKey,
+      corpId: DINGTALK_DEMO_CORP_ID,
+      ...DEMO_CALLBACK_CREDENTIALS.dingtalk,
+    }),
+    createDingTalkChannel({
+      connection: "demo-dingtalk-legacy",
+      appKey: DEMO_CREDENTIALS.dingtalkLegacy.appKey,
+      corpId: DINGTALK_DEMO_CORP_ID,
+      ...DEMO_CALLBACK_CREDENTIALS.dingtalkLegacy,
+      shape: "legacy",
+    }),
+    createFeishuChannel({
+      connection: "demo-feishu",
+      appId: DEMO_CREDENTIALS.feishu.appId,
+      tenantKey: FEISHU_DEMO_TENANT_KEY,
+      ...DEMO_CALLBACK_CREDENTIALS.feishu,
+    }),
+    createWeComChannel({
+      connection: "demo-wecom-contacts",
+      corpId: WECOM_DEMO_CREDENTIALS.corpId,
+      ...DEMO_CALLBACK_CREDENTIALS.wecom,
+    }),
+  ];
+}
 
 /** Every secret value the sandbox hands out (leak tests search for each). */
 export function demoSecretValues(): string[] {
@@ -200,36 +233,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     seed: options.seed,
     deliverToSqs: (queueArn, body, delivery) => sqs.sendToArn(queueArn, body, delivery),
   });
-  const callbacks = new CallbackPushers(
-    org,
-    [
-      createDingTalkChannel({
-        connection: "demo-dingtalk",
-        appKey: DEMO_CREDENTIALS.dingtalk.appKey,
-        corpId: DINGTALK_DEMO_CORP_ID,
-        ...DEMO_CALLBACK_CREDENTIALS.dingtalk,
-      }),
-      createDingTalkChannel({
-        connection: "demo-dingtalk-legacy",
-        appKey: DEMO_CREDENTIALS.dingtalkLegacy.appKey,
-        corpId: DINGTALK_DEMO_CORP_ID,
-        ...DEMO_CALLBACK_CREDENTIALS.dingtalkLegacy,
-        shape: "legacy",
-      }),
-      createFeishuChannel({
-        connection: "demo-feishu",
-        appId: DEMO_CREDENTIALS.feishu.appId,
-        tenantKey: FEISHU_DEMO_TENANT_KEY,
-        ...DEMO_CALLBACK_CREDENTIALS.feishu,
-      }),
-      createWeComChannel({
-        connection: "demo-wecom-contacts",
-        corpId: WECOM_DEMO_CREDENTIALS.corpId,
-        ...DEMO_CALLBACK_CREDENTIALS.wecom,
-      }),
-    ],
-    { seed: options.seed },
-  );
+  const callbacks = new CallbackPushers(org, demoPushChannels(), { seed: options.seed });
   const control = createControlServer(org, callbacks);
   const emulators = [
     dingtalk.emulator,
