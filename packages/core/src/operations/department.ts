@@ -8,7 +8,8 @@ export const department = defineOperation({
   name: "department",
   lambda: "department",
   summary: "Get a department (its name, parent, order, leaders)",
-  description: "`root` names the provider's root department (DingTalk `1`, Feishu `0`, WeCom `1`, EIAM the tenant's root organisation).",
+  description:
+    "`root` names the provider's root department (DingTalk `1`, Feishu `0`, WeCom `1`, EIAM the tenant's root organisation).",
   input: z.strictObject({
     departmentId: IdSchema.describe("The department's id; `root` names the provider's root department"),
     departmentIdType: z.enum(DEPARTMENT_ID_TYPES).optional(),
