@@ -1,10 +1,57 @@
 import { DirgateError } from "./errors.ts";
 import type { Logger } from "./logger.ts";
+import { createNodeTransport } from "./node-transport.ts";
 import { redact } from "./redact.ts";
+
+/** One HTTP exchange as the transport sees it: the request, bounded by `signal`. */
+export interface SendRequest {
+  method: "GET" | "POST";
+  url: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Aborted when the attempt's time is up: the transport rejects (with `signal.reason`) and frees the socket. */
+  signal?: AbortSignal;
+}
+
+/** A response's headers: `get` is case-insensitive and joins repeated values with ", " (a `Headers` is one). */
+export interface UpstreamHeaders {
+  get(name: string): string | null;
+}
+
+/** The whole answer, body read and decoded. */
+export interface SendResponse {
+  status: number;
+  headers: UpstreamHeaders;
+  text: string;
+}
+
+/**
+ * The transport contract: resolves with any HTTP answer (4xx and 5xx included); rejects when no
+ * answer came — after `signal` aborted (a timeout), or with an error whose `code` (or `cause.code`,
+ * or message) says why (`ECONNREFUSED`, `ECONNRESET`, `ENOTFOUND`). `createNodeTransport()`
+ * (node-transport.ts) is the one dirgate uses.
+ */
+export type Send = (request: SendRequest) => Promise<SendResponse>;
+
+/**
+ * A `Send` over a `fetch` function (tests that answer with `Response`s; a runtime without
+ * `node:http`). Not the default: Node's `fetch` loads undici on first use (node-transport.ts).
+ */
+export function fetchSend(fetchImpl: typeof fetch): Send {
+  return async (request) => {
+    const response = await fetchImpl(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      signal: request.signal,
+    });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  };
+}
 
 /** What the shared request function needs from its surroundings: all injectable for tests. */
 export interface HttpDeps {
-  fetch: typeof fetch;
+  send: Send;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
   random: () => number;
@@ -23,7 +70,7 @@ export interface HttpDeps {
 }
 
 export const DEFAULT_HTTP_DEPS: HttpDeps = {
-  fetch: (...args) => fetch(...args),
+  send: createNodeTransport(),
   now: () => Date.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   random: Math.random,
@@ -46,11 +93,7 @@ export interface UpstreamRequest {
   secrets?: readonly (string | undefined)[];
 }
 
-export interface UpstreamResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-}
+export type UpstreamResponse = SendResponse;
 
 /** Turns a provider's answer into a value, or throws a DirgateError (retryable or not). */
 export type Interpret<T> = (response: UpstreamResponse) => T;
@@ -141,14 +184,13 @@ async function send(
 ): Promise<UpstreamResponse> {
   const signal = AbortSignal.timeout(Math.max(1, Math.floor(timeoutMs)));
   try {
-    const response = await deps.fetch(request.url, {
+    return await deps.send({
       method: request.method,
+      url: request.url,
       headers: request.headers,
       body: request.body,
       signal,
     });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, text };
   } catch (error) {
     const timedOut =
       signal.aborted || (error as Error)?.name === "TimeoutError" || (error as Error)?.name === "AbortError";
@@ -160,8 +202,18 @@ async function send(
       );
     }
     // The cause is not kept here: a network error's message and cause can carry the URL (and its token).
-    const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-    const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? "network error";
+    // `fetch` wraps the reason in `cause`; Node's own errors carry a `code`.
+    const failure = error as {
+      code?: unknown;
+      message?: string;
+      cause?: { code?: string; message?: string };
+    };
+    const reason =
+      failure?.cause?.code ??
+      failure?.cause?.message ??
+      (typeof failure?.code === "string" ? failure.code : undefined) ??
+      failure?.message ??
+      "network error";
     throw new DirgateError("UPSTREAM_UNAVAILABLE", `${request.name}: ${scrub(String(reason))}`, {
       retryable: true,
     });

@@ -1,0 +1,159 @@
+import type { Agent as HttpAgent, IncomingMessage } from "node:http";
+import type { Agent as HttpsAgent } from "node:https";
+import type { Send, SendRequest, SendResponse } from "./http.ts";
+
+// Not `import … from "node:http"`: in ESM, Node 22 builds the builtin's namespace by reading every
+// export, and `http.WebSocket`/`MessageEvent`/`CloseEvent` are getters that load undici — the very
+// load this transport exists to avoid (~15 ms at import). `getBuiltinModule` returns the module
+// object as is (Node ≥ 20.16 and 22.3).
+const http = process.getBuiltinModule("node:http");
+const https = process.getBuiltinModule("node:https");
+const zlib = process.getBuiltinModule("node:zlib");
+
+/**
+ * dirgate's one upstream transport: `node:http`/`node:https` with keep-alive agents, instead of the
+ * global `fetch`. Why: Node loads its `fetch` implementation (undici, and with it `Headers`) on
+ * first use, ~15 ms on an idle machine (DEPLOY-NOTES), and a cold Lambda pays that inside its
+ * first request. `node:https` is imported here, at init, so the TLS stack a production call needs
+ * is loaded before the first request too (the sandbox speaks plain HTTP: the bench would not see it).
+ *
+ * What it does as `fetch` did: `accept-encoding: gzip, deflate, br` unless the caller sets one, the
+ * body decompressed and decoded as UTF-8 (a leading BOM dropped), `content-length` set, the request
+ * and the body read both bounded by `signal`. What it does not: follow redirects (a 3xx is an
+ * answer like any other: an upstream API that redirects is misconfigured, and a redirect would
+ * carry the URL's token elsewhere).
+ *
+ * Errors: an abort rejects with `signal.reason` (callUpstream reads a timeout from the aborted
+ * signal); anything else rejects with Node's own error, whose `code` (`ECONNREFUSED`,
+ * `ECONNRESET`, `ENOTFOUND`) names the failure.
+ */
+export interface NodeTransportOptions {
+  /**
+   * An idle keep-alive socket is closed after this long (default 4 s, undici's default; shorter
+   * when the server's `Keep-Alive: timeout=` says so). Servers drop idle connections too, and a
+   * request sent on a socket the server has just closed fails (retried as a network error).
+   */
+  idleSocketMs?: number;
+  /** Idle sockets kept per origin (default 16). */
+  maxFreeSockets?: number;
+  /** Sockets per origin at most (default: unbounded, as `fetch`'s pool). */
+  maxSockets?: number;
+}
+
+export function createNodeTransport(options: NodeTransportOptions = {}): Send {
+  const agentOptions = {
+    keepAlive: true,
+    // The agent sets this on its idle sockets (and destroys them when it fires); on a socket in use
+    // it only emits 'timeout', which nothing here listens to: the attempt's signal bounds a request.
+    timeout: options.idleSocketMs ?? 4_000,
+    maxFreeSockets: options.maxFreeSockets ?? 16,
+    ...(options.maxSockets ? { maxSockets: options.maxSockets } : {}),
+    scheduling: "lifo" as const,
+  };
+  const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
+  return (request) => send(request, agents);
+}
+
+function send(request: SendRequest, agents: { http: HttpAgent; https: HttpsAgent }): Promise<SendResponse> {
+  return new Promise<SendResponse>((resolve, reject) => {
+    const { signal } = request;
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const url = new URL(request.url);
+    const secure = url.protocol === "https:";
+    if (!secure && url.protocol !== "http:") {
+      reject(
+        Object.assign(new Error(`unsupported protocol ${url.protocol}`), { code: "ERR_INVALID_PROTOCOL" }),
+      );
+      return;
+    }
+    const headers: Record<string, string> = { accept: "*/*", "accept-encoding": "gzip, deflate, br" };
+    for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
+    const body = request.body === undefined ? undefined : Buffer.from(request.body, "utf8");
+    if (body) headers["content-length"] = String(body.length);
+
+    let response: IncomingMessage | undefined;
+    let settled = false;
+    const finish = (error: unknown, value?: SendResponse) => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener("abort", onAbort);
+      if (error === undefined) resolve(value!);
+      else reject(error);
+    };
+    const onAbort = () => {
+      const reason = signal?.reason;
+      finish(reason); // first: destroying emits the socket's own errors, which lose the race
+      req.destroy();
+      response?.destroy();
+    };
+    const req = (secure ? https.request : http.request)(
+      url,
+      { method: request.method, headers, agent: secure ? agents.https : agents.http },
+      (res) => {
+        response = res;
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("error", (error) => finish(error));
+        res.on("close", () => {
+          if (!res.complete) finish(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
+        });
+        res.on("end", () => {
+          try {
+            const text = decode(Buffer.concat(chunks), res.headers["content-encoding"]);
+            finish(undefined, { status: res.statusCode ?? 0, headers: responseHeaders(res), text });
+          } catch (error) {
+            finish(error);
+          }
+        });
+      },
+    );
+    req.on("error", (error) => finish(error));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    req.end(body);
+  });
+}
+
+/** The body as text: decompressed as `content-encoding` says, UTF-8, a leading BOM dropped (as `Response.text()`). */
+function decode(raw: Buffer, encoding: string | undefined): string {
+  let bytes = raw;
+  for (const coding of (encoding ?? "")
+    .toLowerCase()
+    .split(",")
+    .map((c) => c.trim())
+    .filter((c) => c && c !== "identity")
+    .reverse()) {
+    if (coding === "gzip" || coding === "x-gzip") bytes = zlib.gunzipSync(bytes);
+    else if (coding === "deflate") bytes = inflateDeflate(bytes);
+    else if (coding === "br") bytes = zlib.brotliDecompressSync(bytes);
+    else
+      throw Object.assign(new Error(`unsupported content-encoding ${coding}`), {
+        code: "ERR_CONTENT_ENCODING",
+      });
+  }
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** HTTP "deflate" is zlib-wrapped (RFC 9110), but some servers send it raw. */
+function inflateDeflate(bytes: Buffer): Buffer {
+  try {
+    return zlib.inflateSync(bytes);
+  } catch {
+    return zlib.inflateRawSync(bytes);
+  }
+}
+
+/** `get(name)` over Node's parsed headers: case-insensitive, repeated values joined with ", " (as `Headers`). */
+function responseHeaders(res: IncomingMessage): SendResponse["headers"] {
+  const all = res.headers;
+  return {
+    get(name: string): string | null {
+      const value = all[name.toLowerCase()];
+      if (value === undefined) return null;
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+}
