@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 
 const require = createRequire(import.meta.url);
 
@@ -20,7 +21,7 @@ export function parseOnlyMetadata(min) {
   return trimmed;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const out = new URL("../packages/core/src/phone-metadata.json", import.meta.url);
   const metadata = parseOnlyMetadata(require("libphonenumber-js/metadata.min.json"));
   writeFileSync(out, `${JSON.stringify(metadata)}\n`);

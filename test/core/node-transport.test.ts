@@ -1,6 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { gzipSync } from "node:zlib";
+import { brotliCompressSync, deflateRawSync, gzipSync } from "node:zlib";
 import { callUpstream, DEFAULT_HTTP_DEPS, type DirgateError, type HttpDeps, parseJson } from "@dirgate/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createNodeTransport } from "../../packages/core/src/node-transport.ts";
@@ -101,6 +102,58 @@ describe("createNodeTransport", () => {
     };
     const answer = await createNodeTransport()({ method: "GET", url: `${base}/gz`, signal: signal() });
     expect(answer.text).toBe('{"ok":true}');
+  });
+
+  it("decompresses as fetch does: deflate (zlib or raw), br, a truncated gzip up to where it stops; an empty or unknown-coded body as is", async () => {
+    const hex = randomBytes(2_500).toString("hex");
+    const answers: Record<string, [string, Buffer]> = {
+      "/raw-deflate": ["deflate", deflateRawSync(Buffer.from("raw deflate"))],
+      "/br": ["br", brotliCompressSync(Buffer.from("brotli"))],
+      "/truncated": ["gzip", gzipSync(Buffer.from(hex)).subarray(0, 1_000)],
+      "/empty": ["gzip", Buffer.alloc(0)],
+      "/zstd": ["zstd", Buffer.from("not decoded")],
+    };
+    route = (req, res) => {
+      const [coding, body] = answers[req.url!]!;
+      res.writeHead(req.url === "/empty" ? 401 : 200, { "content-encoding": coding });
+      res.end(body);
+    };
+    const send = createNodeTransport();
+    const get = (path: string) => send({ method: "GET", url: `${base}${path}`, signal: signal() });
+    expect((await get("/raw-deflate")).text).toBe("raw deflate");
+    expect((await get("/br")).text).toBe("brotli");
+    const truncated = (await get("/truncated")).text;
+    expect(truncated.length).toBeGreaterThan(0);
+    expect(truncated.length).toBeLessThan(hex.length);
+    expect(hex.startsWith(truncated)).toBe(true);
+    // An auth failure with an empty compressed body is still an answer for interpret to read.
+    expect(await get("/empty")).toMatchObject({ status: 401, text: "" });
+    expect((await get("/zstd")).text).toBe("not decoded");
+  });
+
+  it("bounds the body, as sent and as decompressed: beyond maxBodyBytes the call fails with ERR_BODY_TOO_LARGE", async () => {
+    route = (req, res) => {
+      if (req.url === "/bomb") {
+        res.setHeader("content-encoding", "gzip");
+        res.end(gzipSync(Buffer.alloc(1_000_000)));
+      } else res.end("y".repeat(2_000));
+    };
+    const send = createNodeTransport({ maxBodyBytes: 1_000 });
+    for (const path of ["/big", "/bomb"]) {
+      const error = await send({ method: "GET", url: `${base}${path}`, signal: signal() }).catch(
+        (e: unknown) => e,
+      );
+      expect((error as { code?: string }).code, path).toBe("ERR_BODY_TOO_LARGE");
+    }
+    route = (_req, res) => res.end("small");
+    expect((await send({ method: "GET", url: `${base}/ok`, signal: signal() })).text).toBe("small");
+  });
+
+  it("names itself in user-agent unless the caller sets one", async () => {
+    const send = createNodeTransport();
+    await send({ method: "GET", url: `${base}/ua`, signal: signal() });
+    await send({ method: "GET", url: `${base}/ua`, headers: { "User-Agent": "custom/1" }, signal: signal() });
+    expect(seen.map((r) => r.headers["user-agent"])).toEqual(["dirgate", "custom/1"]);
   });
 
   it("reuses one keep-alive connection for calls one after another", async () => {

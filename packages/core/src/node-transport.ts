@@ -1,14 +1,17 @@
 import type { Agent as HttpAgent, IncomingMessage } from "node:http";
 import type { Agent as HttpsAgent } from "node:https";
+import { createRequire } from "node:module";
 import type { Send, SendRequest, SendResponse } from "./http.ts";
 
 // Not `import … from "node:http"`: in ESM, Node 22 builds the builtin's namespace by reading every
 // export, and `http.WebSocket`/`MessageEvent`/`CloseEvent` are getters that load undici — the very
-// load this transport exists to avoid (~15 ms at import). `getBuiltinModule` returns the module
-// object as is (Node ≥ 20.16 and 22.3).
-const http = process.getBuiltinModule("node:http");
-const https = process.getBuiltinModule("node:https");
-const zlib = process.getBuiltinModule("node:zlib");
+// load this transport exists to avoid (~15 ms at import). `getBuiltinModule` (Node ≥ 20.16, 22.3)
+// and `require` both return the module object as is; `require` serves Node 20.11–20.15.
+const builtin = <T>(name: string): T =>
+  (process.getBuiltinModule?.(name) as T | undefined) ?? (createRequire(import.meta.url)(name) as T);
+const http = builtin<typeof import("node:http")>("node:http");
+const https = builtin<typeof import("node:https")>("node:https");
+const zlib = builtin<typeof import("node:zlib")>("node:zlib");
 
 /**
  * dirgate's one upstream transport: `node:http`/`node:https` with keep-alive agents, instead of the
@@ -18,10 +21,13 @@ const zlib = process.getBuiltinModule("node:zlib");
  * is loaded before the first request too (the sandbox speaks plain HTTP: the bench would not see it).
  *
  * What it does as `fetch` did: `accept-encoding: gzip, deflate, br` unless the caller sets one, the
- * body decompressed and decoded as UTF-8 (a leading BOM dropped), `content-length` set, the request
- * and the body read both bounded by `signal`. What it does not: follow redirects (a 3xx is an
- * answer like any other: an upstream API that redirects is misconfigured, and a redirect would
- * carry the URL's token elsewhere).
+ * body decompressed as undici does (a truncated stream yields what arrived, an empty body or an
+ * unknown coding is passed through) and decoded as UTF-8 (a leading BOM dropped), `content-length`
+ * set, the request and the body read both bounded by `signal`. What it does not: follow redirects
+ * (a 3xx is an answer like any other: an upstream API that redirects is misconfigured, and a
+ * redirect would carry the URL's token elsewhere). What it adds: a `user-agent` (`dirgate`; some
+ * gateways refuse requests without one) and a bound on the body, compressed and decompressed
+ * (`maxBodyBytes`): an oversized or gzip-bomb answer is an error, not an out-of-memory Lambda.
  *
  * Errors: an abort rejects with `signal.reason` (callUpstream reads a timeout from the aborted
  * signal); anything else rejects with Node's own error, whose `code` (`ECONNREFUSED`,
@@ -38,7 +44,13 @@ export interface NodeTransportOptions {
   maxFreeSockets?: number;
   /** Sockets per origin at most (default: unbounded, as `fetch`'s pool). */
   maxSockets?: number;
+  /** The largest body read or decompressed (default 16 MiB); beyond it: `ERR_BODY_TOO_LARGE`. */
+  maxBodyBytes?: number;
 }
+
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const tooLarge = (limit: number) =>
+  Object.assign(new Error(`answer body over ${limit} bytes`), { code: "ERR_BODY_TOO_LARGE" });
 
 export function createNodeTransport(options: NodeTransportOptions = {}): Send {
   const agentOptions = {
@@ -51,10 +63,15 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Send {
     scheduling: "lifo" as const,
   };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
-  return (request) => send(request, agents);
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return (request) => send(request, agents, maxBodyBytes);
 }
 
-function send(request: SendRequest, agents: { http: HttpAgent; https: HttpsAgent }): Promise<SendResponse> {
+function send(
+  request: SendRequest,
+  agents: { http: HttpAgent; https: HttpsAgent },
+  maxBodyBytes: number,
+): Promise<SendResponse> {
   return new Promise<SendResponse>((resolve, reject) => {
     const { signal } = request;
     if (signal?.aborted) {
@@ -69,7 +86,11 @@ function send(request: SendRequest, agents: { http: HttpAgent; https: HttpsAgent
       );
       return;
     }
-    const headers: Record<string, string> = { accept: "*/*", "accept-encoding": "gzip, deflate, br" };
+    const headers: Record<string, string> = {
+      accept: "*/*",
+      "accept-encoding": "gzip, deflate, br",
+      "user-agent": "dirgate",
+    };
     for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
     const body = request.body === undefined ? undefined : Buffer.from(request.body, "utf8");
     if (body) headers["content-length"] = String(body.length);
@@ -95,14 +116,23 @@ function send(request: SendRequest, agents: { http: HttpAgent; https: HttpsAgent
       (res) => {
         response = res;
         const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        let received = 0;
+        res.on("data", (chunk: Buffer) => {
+          received += chunk.length;
+          if (received <= maxBodyBytes) chunks.push(chunk);
+          else {
+            finish(tooLarge(maxBodyBytes));
+            req.destroy();
+            res.destroy();
+          }
+        });
         res.on("error", (error) => finish(error));
         res.on("close", () => {
           if (!res.complete) finish(Object.assign(new Error("socket hang up"), { code: "ECONNRESET" }));
         });
         res.on("end", () => {
           try {
-            const text = decode(Buffer.concat(chunks), res.headers["content-encoding"]);
+            const text = decode(Buffer.concat(chunks), res.headers["content-encoding"], maxBodyBytes);
             finish(undefined, { status: res.statusCode ?? 0, headers: responseHeaders(res), text });
           } catch (error) {
             finish(error);
@@ -116,33 +146,47 @@ function send(request: SendRequest, agents: { http: HttpAgent; https: HttpsAgent
   });
 }
 
-/** The body as text: decompressed as `content-encoding` says, UTF-8, a leading BOM dropped (as `Response.text()`). */
-function decode(raw: Buffer, encoding: string | undefined): string {
+/**
+ * The body as text: decompressed as `content-encoding` says, the way undici does it (sync flush: a
+ * truncated stream gives what arrived; an empty body is not decompressed; an unknown coding is left
+ * as is, and so are the codings before it), UTF-8, a leading BOM dropped (as `Response.text()`).
+ */
+function decode(raw: Buffer, encoding: string | undefined, maxBytes: number): string {
   let bytes = raw;
-  for (const coding of (encoding ?? "")
+  const codings = (encoding ?? "")
     .toLowerCase()
     .split(",")
     .map((c) => c.trim())
     .filter((c) => c && c !== "identity")
-    .reverse()) {
-    if (coding === "gzip" || coding === "x-gzip") bytes = zlib.gunzipSync(bytes);
-    else if (coding === "deflate") bytes = inflateDeflate(bytes);
-    else if (coding === "br") bytes = zlib.brotliDecompressSync(bytes);
-    else
-      throw Object.assign(new Error(`unsupported content-encoding ${coding}`), {
-        code: "ERR_CONTENT_ENCODING",
-      });
+    .reverse();
+  const flush = { finishFlush: zlib.constants.Z_SYNC_FLUSH, maxOutputLength: maxBytes };
+  for (const coding of codings) {
+    if (bytes.length === 0) break;
+    try {
+      if (coding === "gzip" || coding === "x-gzip") bytes = zlib.gunzipSync(bytes, flush);
+      else if (coding === "deflate") bytes = inflateDeflate(bytes, flush);
+      else if (coding === "br")
+        bytes = zlib.brotliDecompressSync(bytes, {
+          finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH,
+          maxOutputLength: maxBytes,
+        });
+      else break;
+    } catch (error) {
+      if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw tooLarge(maxBytes);
+      throw error;
+    }
   }
   const text = bytes.toString("utf8");
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 /** HTTP "deflate" is zlib-wrapped (RFC 9110), but some servers send it raw. */
-function inflateDeflate(bytes: Buffer): Buffer {
+function inflateDeflate(bytes: Buffer, options: { finishFlush: number; maxOutputLength: number }): Buffer {
   try {
-    return zlib.inflateSync(bytes);
-  } catch {
-    return zlib.inflateRawSync(bytes);
+    return zlib.inflateSync(bytes, options);
+  } catch (error) {
+    if ((error as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") throw error;
+    return zlib.inflateRawSync(bytes, options);
   }
 }
 
