@@ -32,6 +32,7 @@ const MEMBER_ROUTE: Record<Provider, string> = {
 const FEISHU_MEMBERS = MEMBER_ROUTE.feishu;
 const FEISHU_BATCH_GET_ID = "POST /open-apis/contact/v3/users/batch_get_id";
 const FEISHU_USER = "GET /open-apis/contact/v3/users/:user_id";
+const FEISHU_USERS_BATCH = "GET /open-apis/contact/v3/users/batch";
 /** Feishu's documented limit of find_by_department (DESIGN §2, PROTOCOLS). */
 const FEISHU_RATE = 50;
 
@@ -338,10 +339,15 @@ async function feishuLookups(sbx: Sandbox, usersLookup: Handler, usersByMobile: 
     apiEvent("POST", "/v1/connections/demo-feishu/users/lookup", { body: { items } });
   const byMobileEvent = (mobile: string) =>
     apiEvent("POST", "/v1/connections/demo-feishu/users/by-mobile", { body: { mobile } });
-  const counted = () => ({ batch: fs.counter(FEISHU_BATCH_GET_ID), user: fs.counter(FEISHU_USER) });
+  const counted = () => ({
+    batch: fs.counter(FEISHU_BATCH_GET_ID),
+    user: fs.counter(FEISHU_USER),
+    users: fs.counter(FEISHU_USERS_BATCH),
+  });
   const delta = (a: ReturnType<typeof counted>, b: ReturnType<typeof counted>) => ({
     batch: b.batch - a.batch,
     user: b.user - a.user,
+    users: b.users - a.users,
   });
 
   // Each function's container warm (secret read, token in hand) before it is timed.
@@ -379,11 +385,12 @@ async function feishuLookups(sbx: Sandbox, usersLookup: Handler, usersByMobile: 
       meets: lookupCalls.batch === Math.ceil(n / 50),
     },
     {
-      name: `lookup: profile calls, usersLookup of ${n} Feishu mobiles`,
-      value: lookupCalls.user,
+      name: `lookup: users/batch calls, usersLookup of ${n} Feishu mobiles`,
+      value: lookupCalls.users,
       unit: "calls",
-      target: `= ${people.length} (one per user found)`,
-      meets: lookupCalls.user === people.length,
+      target: `= ${Math.ceil(people.length / 50)} (≤ 50 users found a call, none by users/:user_id)`,
+      meets: lookupCalls.users === Math.ceil(people.length / 50) && lookupCalls.user === 0,
+      note: `${lookupCalls.user} users/:user_id calls`,
     },
     {
       name: `lookup: users found, usersLookup of ${n} Feishu mobiles`,
@@ -395,7 +402,7 @@ async function feishuLookups(sbx: Sandbox, usersLookup: Handler, usersByMobile: 
     },
     {
       name: `lookup: upstream calls, usersLookup of ${n} Feishu mobiles`,
-      value: lookupCalls.batch + lookupCalls.user,
+      value: lookupCalls.batch + lookupCalls.users + lookupCalls.user,
       unit: "calls",
       peer: {
         name: `${n} × users-by-mobile, sequential: ${singlesCalls.batch} batch_get_id + ${singlesCalls.user} profile`,

@@ -81,7 +81,7 @@ export interface paths {
      * Look up to 100 users by mobile, email or id in one call
      * @description Answers each item in input order: { ok: true, user } or { ok: false, error: <problem> }. One item failing (not found, unsupported by the provider) never fails the others; only invalid input or an unusable connection fails the whole request. Feishu resolves up to 50 mobiles or emails per upstream call; the other providers make one call per item, paced.
      *
-     *     Providers: dingtalk (one call per item (getbymobile + user/get, or user/get); emails → 501 per item); feishu (contact/v3/users/batch_get_id (≤ 50 mobiles and ≤ 50 emails a call), then users/:user_id once per user found; id items: users/:id); eiam (one call per item (user-by-mobile, user-by-email or users/{user_id})); wecom (one call per item (getuserid or get_userid_by_email, + user/get; or user/get)); the others answer 501 UNSUPPORTED_OPERATION.
+     *     Providers: dingtalk (one call per item (getbymobile + user/get, or user/get); emails → 501 per item); feishu (contact/v3/users/batch_get_id (≤ 50 mobiles and ≤ 50 emails a call), then users/batch (≤ 50 ids a call) for the users found and the id items); eiam (one call per item (user-by-mobile, user-by-email or users/{user_id})); wecom (one call per item (getuserid or get_userid_by_email, + user/get; or user/get)); the others answer 501 UNSUPPORTED_OPERATION.
      *
      *     `include=raw` with `idsOnly: true` is refused (400): an ids-only answer has no upstream record to add.
      */

@@ -70,12 +70,13 @@ describe("bench smoke", () => {
     );
     expect(report.figures.find((f) => f.name === "load: non-2xx answers")?.value).toBe(0);
     // The walks list each department and page once; pacing keeps a walk under the limit; a lookup
-    // of 100 Feishu mobiles resolves them in batches of 50; no push fails.
+    // of 100 Feishu mobiles resolves and reads them in batches of 50; no push fails.
     const value = (name: string) => report.figures.find((f) => f.name === name)?.value;
     for (const provider of ["DingTalk", "Feishu", "WeCom", "EIAM"])
       expect(value(`directory: repeated upstream calls, recursive walk (${provider})`), provider).toBe(0);
     expect(value("rate: rate-limit errors, paced recursive walk (Feishu)")).toBe(0);
     expect(value("lookup: batch_get_id calls, usersLookup of 100 Feishu mobiles")).toBe(2);
+    expect(value("lookup: users/batch calls, usersLookup of 100 Feishu mobiles")).toBe(2);
     expect(value("changes: failed pushes")).toBe(0);
   }, 150_000);
 });

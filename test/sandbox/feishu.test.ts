@@ -226,6 +226,72 @@ describe("Feishu users/:user_id and batch_get_id", () => {
   });
 });
 
+describe("Feishu users/batch", () => {
+  const BATCH = "/open-apis/contact/v3/users/batch";
+  /** users/batch with `user_ids` once per id (as Feishu takes a list) and the other parameters. */
+  async function batch(ids: string[], params: Record<string, string> = {}, token?: string) {
+    const t = token ?? (await feishuToken(sbx.current));
+    const query = new URLSearchParams(params);
+    for (const id of ids) query.append("user_ids", id);
+    return call(`${base()}${BATCH}?${query}`, { headers: { authorization: `Bearer ${t}` } });
+  }
+
+  it("reads each user as users/:user_id does, once, in the order asked; unknown ids are left out", async () => {
+    const token = await feishuToken(sbx.current);
+    const types = { user_id_type: "user_id", department_id_type: "department_id" };
+    const answer = await batch(["zhangsan", "nobody", "3e3cf96b", "zhangsan"], types, token);
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ code: 0, msg: "success" });
+    const single = async (id: string) =>
+      (await get(`/open-apis/contact/v3/users/${id}`, types, token)).json.data.user;
+    expect(answer.json.data.items).toEqual([await single("zhangsan"), await single("3e3cf96b")]);
+    expect(answer.json.data.items[0].department_ids).toEqual(["D002", "D003", "D004"]);
+  });
+
+  it("takes ids of user_id_type (open_id by default) and leaves out people outside Feishu", async () => {
+    const token = await feishuToken(sbx.current);
+    const outside = sbx.current.org.people.find((p) => !p.in.feishu)!;
+    expect(outside).toBeDefined();
+    const byOpenId = await batch(["ou_7dab8a3d3cdcc9da365777c7ad535d62", outside.feishuOpenId], {}, token);
+    expect(byOpenId.json.data.items.map((u: { name: string }) => u.name)).toEqual(["张三"]);
+    const byUnionId = await batch(
+      ["on_94a1ee5551019f18cd73d9f111898cf2", "3e3cf96b"],
+      { user_id_type: "union_id" },
+      token,
+    );
+    expect(byUnionId.json.data.items.map((u: { user_id: string }) => u.user_id)).toEqual(["3e3cf96b"]);
+    const none = await batch([outside.userId], { user_id_type: "user_id" }, token);
+    expect(none.json).toMatchObject({ code: 0, data: { items: [] } });
+    const badType = await batch(["3e3cf96b"], { user_id_type: "employee_id" }, token);
+    expect(badType.status).toBe(400);
+    expect(badType.json.code).toBe(99992402);
+  });
+
+  it("rejects no ids and more than 50 with 40001; takes 50", async () => {
+    const token = await feishuToken(sbx.current);
+    const ids = Array.from({ length: 51 }, (_, i) => `u${i}`);
+    for (const asked of [[], ids]) {
+      const answer = await batch(asked, { user_id_type: "user_id" }, token);
+      expect(answer.status, String(asked.length)).toBe(400);
+      expect(answer.json).toMatchObject({ code: 40001, msg: "invalid parameter" });
+    }
+    expect((await batch(ids.slice(0, 50), { user_id_type: "user_id" }, token)).json.code).toBe(0);
+  });
+
+  it("checks the token and counts toward the per-app limit as the other endpoints do", async () => {
+    const emulator = sbx.current.feishu.emulator;
+    expect((await batch(["3e3cf96b"], {}, "t-bogus")).json.code).toBe(99991663);
+    expect((await call(`${base()}${BATCH}?user_ids=3e3cf96b`)).json.code).toBe(99991661);
+    emulator.setKnobs({ rateLimitPerSecond: 2 });
+    const token = await feishuToken(sbx.current);
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await batch(["3e3cf96b"], {}, token)).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(emulator.counter(`GET ${BATCH}`)).toBe(5);
+    expect(emulator.counter("GET /open-apis/contact/v3/users/:user_id")).toBe(0);
+  });
+});
+
 describe("Feishu rate limit", () => {
   it("answers HTTP 429, code 99991400 and x-ogw-ratelimit-reset past the per-app limit", async () => {
     sbx.current.feishu.emulator.setKnobs({ rateLimitPerSecond: 3 });

@@ -98,7 +98,8 @@ export interface TransportSpec<C, E extends string = string> {
 
 export interface TransportRequest {
   params?: Record<string, string>;
-  query?: Record<string, string | undefined>;
+  /** A list is the same parameter once per value (`?user_ids=a&user_ids=b`). */
+  query?: Record<string, string | readonly string[] | undefined>;
   body?: Record<string, unknown>;
 }
 
@@ -212,7 +213,8 @@ export function createTransport<C extends { baseUrl?: string }, E extends string
   ) => {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(request.query ?? {}))
-      if (value !== undefined) query.set(key, value);
+      for (const one of value === undefined ? [] : typeof value === "string" ? [value] : value)
+        query.append(key, one);
     // DingTalk and WeCom take the token in the URL: every error and log line is scrubbed of it.
     if (token !== undefined && spec.auth.in === "query") query.set(spec.auth.name, token);
     const form = endpoint.body === "form";

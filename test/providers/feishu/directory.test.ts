@@ -20,6 +20,7 @@ const BOARD = "od-6f5a1b7e2c8d9f0e3a4b5c6d7e8f9a01";
 const CALLS = {
   batchGetId: "POST /open-apis/contact/v3/users/batch_get_id",
   user: "GET /open-apis/contact/v3/users/:user_id",
+  usersBatch: "GET /open-apis/contact/v3/users/batch",
   members: "GET /open-apis/contact/v3/users/find_by_department",
   children: "GET /open-apis/contact/v3/departments/:department_id/children",
 };
@@ -244,9 +245,15 @@ const batchBodies = (requests: { rawUrl: string; rawBody: string }[]) =>
   requests
     .filter((r) => r.rawUrl.includes("batch_get_id"))
     .map((r) => JSON.parse(r.rawBody) as { mobiles?: string[]; emails?: string[] });
+/** The query of each users/batch call among recorded requests, in the order they arrived. */
+const usersBatchQueries = (requests: { rawUrl: string }[]) =>
+  requests
+    .map((r) => new URL(r.rawUrl, "http://emulator"))
+    .filter((url) => url.pathname === "/open-apis/contact/v3/users/batch")
+    .map((url) => url.searchParams);
 
 describe("Feishu batch lookups", () => {
-  it("resolves 100 mobiles with 2 batch_get_id calls and one profile call per user found, in input order", async () => {
+  it("resolves 100 mobiles with 2 batch_get_id calls and 2 users/batch calls, in input order", async () => {
     const people = findable(mobileOf).slice(0, 97);
     expect(people).toHaveLength(97);
     const unknown = ["+8613000000001", "+8613000000002"];
@@ -259,7 +266,8 @@ describe("Feishu batch lookups", () => {
     ];
     fs().startRecording();
     const answer = await client().usersLookup({ items });
-    const sent = batchBodies(fs().stopRecording());
+    const recorded = fs().stopRecording();
+    const sent = batchBodies(recorded);
     expect(answer.items.map((i) => (i.ok ? i.user.id : i.error.code))).toEqual([
       ...people.map((p) => p.userId),
       "USER_NOT_FOUND",
@@ -269,7 +277,13 @@ describe("Feishu batch lookups", () => {
     expect(answer.items.slice(0, 97).every((i) => i.ok && "name" in i.user)).toBe(true);
     expect(fs().counter(CALLS.batchGetId)).toBe(2);
     expect(sent.map((b) => b.mobiles?.length).sort()).toEqual([49, 50]);
-    expect(fs().counter(CALLS.user)).toBe(97);
+    // The 97 users found are read 50 at a time, by user_id, each once: no users/:user_id call.
+    expect(fs().counter(CALLS.usersBatch)).toBe(2);
+    expect(fs().counter(CALLS.user)).toBe(0);
+    const reads = usersBatchQueries(recorded);
+    expect(reads.map((q) => q.getAll("user_ids").length).sort()).toEqual([47, 50]);
+    expect(reads.every((q) => q.get("user_id_type") === "user_id")).toBe(true);
+    expect(new Set(reads.flatMap((q) => q.getAll("user_ids")))).toEqual(new Set(people.map((p) => p.userId)));
   });
 
   it("packs mobiles and emails into the same calls, asks each once, and reads no profile with idsOnly", async () => {
@@ -311,8 +325,89 @@ describe("Feishu batch lookups", () => {
     }
     expect(sent.flatMap((body) => body.mobiles ?? [])).toHaveLength(41);
     expect(sent.flatMap((body) => body.emails ?? [])).toHaveLength(53);
-    // idsOnly: only the id item reads a profile.
-    expect(fs().counter(CALLS.user)).toBe(1);
+    // idsOnly: only the id item reads a profile (by open_id); the loginId item makes no call.
+    expect(fs().counter(CALLS.usersBatch)).toBe(1);
+    expect(fs().counter(CALLS.user)).toBe(0);
+  });
+
+  it("reads the users found and the id items as userById does: ≤ 50 ids of one type a call, each id once", async () => {
+    const people = findable(mobileOf);
+    const [a, b, c] = people;
+    const hidden = listed().find((p) => p.hideMobile && p.mobile && ![a, b, c].includes(p))!;
+    expect(hidden).toBeDefined();
+    const odd = "a/b?c&user_ids=d";
+    const items = [
+      { mobile: mobileOf(a!)! },
+      { userId: a!.userId }, // the user the mobile found: read once
+      { userId: b!.feishuOpenId, idType: "openId" as const },
+      { userId: c!.feishuUnionId, idType: "unionId" as const },
+      { userId: hidden.userId },
+      { userId: "nobody" },
+      { userId: odd },
+      { userId: b!.feishuOpenId, idType: "openId" as const },
+    ];
+    fs().startRecording();
+    const answer = await client().usersLookup({ items, include: "raw", language: "en_US" });
+    const reads = usersBatchQueries(fs().stopRecording());
+    expect(fs().counter(CALLS.batchGetId)).toBe(1);
+    expect(fs().counter(CALLS.user)).toBe(0);
+    expect(reads.map((q) => [q.get("user_id_type"), q.getAll("user_ids")])).toEqual([
+      ["user_id", [a!.userId, hidden.userId, "nobody", odd]], // the id sent as it is, URL-encoded
+      ["open_id", [b!.feishuOpenId]],
+      ["union_id", [c!.feishuUnionId]],
+    ]);
+    // The same DirectoryUser as userById gives: field mapping, the hidden mobile, raw, ids.
+    const byId = (userId: string, idType: "userId" | "openId" | "unionId" = "userId") =>
+      client().userById({ userId, idType, include: "raw", language: "en_US" });
+    const expected = [
+      await byId(a!.userId),
+      await byId(a!.userId),
+      await byId(b!.feishuOpenId, "openId"),
+      await byId(c!.feishuUnionId, "unionId"),
+      await byId(hidden.userId),
+    ];
+    expect(answer.items.slice(0, 5)).toEqual(expected.map((user) => ({ ok: true, user })));
+    expect((expected[4] as { mobile?: unknown }).mobile).toBeUndefined();
+    expect(answer.items[2]).toMatchObject({ ok: true, user: { id: b!.feishuOpenId } });
+    expect(answer.items.slice(5, 7).map((i) => !i.ok && i.error.code)).toEqual([
+      "USER_NOT_FOUND",
+      "USER_NOT_FOUND",
+    ]);
+    expect(answer.items[7]).toEqual(answer.items[2]);
+  });
+
+  it("fails the whole lookup when Feishu refuses the app's credentials; exposes what the connection says", async () => {
+    const refused = demoClient(sbx.current, "demo-feishu", testDeps().deps, { appSecret: "not-the-secret" });
+    const items = [{ userId: "3e3cf96b" }, { userId: "zhangsan" }];
+    expect(await rejection(refused.usersLookup({ items }))).toMatchObject({ code: "UPSTREAM_AUTH_FAILED" });
+    // `expose: ["mobile"]` shows a hidden mobile, in the lookup as in userById.
+    const hidden = listed().find((p) => p.hideMobile && p.mobile)!;
+    const exposing = demoClient(sbx.current, "demo-feishu", testDeps().deps, { expose: ["mobile"] });
+    const answer = await exposing.usersLookup({ items: [{ userId: hidden.userId }], include: "raw" });
+    const single = await exposing.userById({ userId: hidden.userId, idType: "userId", include: "raw" });
+    expect(single.mobile).toBeDefined();
+    expect(answer.items).toEqual([{ ok: true, user: single }]);
+  });
+
+  it("answers every item a failed users/batch call carried with its error, and the others", async () => {
+    const c = demoClient(sbx.current, "demo-feishu", testDeps({ maxAttempts: 1 }).deps);
+    const people = listed().slice(0, 55);
+    expect(people).toHaveLength(55);
+    const items = [...people.map((p) => ({ userId: p.userId })), { userId: people[54]!.userId }];
+    fs().addFault({ kind: "http503", path: "/open-apis/contact/v3/users/batch" });
+    fs().startRecording();
+    const answer = await c.usersLookup({ items });
+    const reads = usersBatchQueries(fs().stopRecording());
+    expect(reads.map((q) => q.getAll("user_ids").length).sort((x, y) => x - y)).toEqual([5, 50]);
+    const failed = new Set(reads[0]!.getAll("user_ids")); // the fault takes the first call to arrive
+    expect(answer.items).toHaveLength(items.length);
+    answer.items.forEach((item, i) => {
+      const id = items[i]!.userId;
+      if (failed.has(id))
+        expect(item, id).toMatchObject({ ok: false, error: { code: "UPSTREAM_UNAVAILABLE", status: 503 } });
+      else expect(item, id).toMatchObject({ ok: true, user: { id } });
+    });
+    expect(answer.items.filter((i) => !i.ok).length).toBeGreaterThan(0);
   });
 
   it("finds a user by email, and no one by an unknown address", async () => {

@@ -43,6 +43,19 @@ const ENDPOINTS = {
     path: "/open-apis/contact/v3/users/{user_id}",
     codes: { "41050": userOutOfScope },
   },
+  /**
+   * `?user_ids=a&user_ids=b…` (≤ 50): users Feishu does not show the app are left out of `items`.
+   * Its page lists 400 40001 "invalid parameter" and 400 41050 without saying when 41050 comes: as
+   * an answer for every id asked, it is the app's scope refused, not one user missing.
+   */
+  "users.batch": {
+    method: "GET",
+    path: "/open-apis/contact/v3/users/batch",
+    codes: {
+      "40001": rule("INVALID_REQUEST", "{call}: Feishu rejected a parameter"),
+      "41050": { code: "PROVIDER_PERMISSION_DENIED", message: "{call}: Feishu answered code 41050" },
+    },
+  },
   find_by_department: {
     method: "GET",
     path: "/open-apis/contact/v3/users/find_by_department",

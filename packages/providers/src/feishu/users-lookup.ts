@@ -1,29 +1,26 @@
-import {
-  type CallOptions,
-  type LookupResult,
-  type OperationOutput,
-  parseMobile,
-  toProblem,
-} from "@dirgate/core";
+import { type CallOptions, type LookupResult, parseMobile, toProblem } from "@dirgate/core";
 import pLimit from "p-limit";
 import { lookupOne, settle, throwIfConnectionUnusable } from "../lookup.ts";
 import type { Implementation } from "../provider.ts";
-import { answerFor, BATCH_GET_ID_MAX, batchGetIds, emailKey, mobileKey, noSuchUser } from "./batch-get-id.ts";
+import { BATCH_GET_ID_MAX, batchGetIds, emailKey, mobileKey, noSuchUser } from "./batch-get-id.ts";
 import type { FeishuConnection } from "./connection.ts";
 import type { FeishuEndpoint } from "./transport.ts";
+import type { FEISHU_ID_FIELDS } from "./user.ts";
+import { USERS_BATCH_MAX, usersBatch } from "./users-batch.ts";
 
 /** Upstream calls of one lookup in flight at once (the connection's rate limiter paces them). */
 const CONCURRENCY = 8;
 
 /**
  * Feishu resolves mobiles and emails natively in batches: each distinct one is asked once, up to 50
- * mobiles and 50 emails per `batch_get_id` call, then each user found is read once (`users/:user_id`,
- * none with `idsOnly`); id items are read by id. Answers in input order, one failure never failing
- * the others; credentials refused fail the whole request.
+ * mobiles and 50 emails per `batch_get_id` call; then the users found and the id items are read in
+ * batches too, each distinct id once, up to 50 of one id type per `users/batch` call (none with
+ * `idsOnly`, but for id items). Answers in input order, one failure never failing the others (a failed
+ * call is the answer of every item it carried); credentials refused fail the whole request.
  */
 export const usersLookup: Implementation<"usersLookup", FeishuConnection, FeishuEndpoint> = {
   upstream:
-    "contact/v3/users/batch_get_id (≤ 50 mobiles and ≤ 50 emails a call), then users/:user_id once per user found; id items: users/:id",
+    "contact/v3/users/batch_get_id (≤ 50 mobiles and ≤ 50 emails a call), then users/batch (≤ 50 ids a call) for the users found and the id items",
   async run(ctx, input, options: CallOptions = {}) {
     const results: LookupResult[] = new Array(input.items.length);
     const failures: unknown[] = [];
@@ -80,32 +77,60 @@ export const usersLookup: Implementation<"usersLookup", FeishuConnection, Feishu
       for (const key of keys) for (const i of askers.get(key) ?? []) fail(i, batch.error);
     }
 
-    // Each user found is read once, however many items named them.
-    const profiles = new Map<string, Promise<OperationOutput<"userByMobile">>>();
-    const profile = (id: string) => {
-      const held = profiles.get(id) ?? limit(() => answerFor(ctx, id, input, options));
-      profiles.set(id, held);
-      return held;
+    // Each id is read once, however many items named it: ≤ 50 of one id type per users/batch call.
+    const wanted: Record<keyof typeof FEISHU_ID_FIELDS, Map<string, number[]>> = {
+      userId: new Map(),
+      openId: new Map(),
+      unionId: new Map(),
     };
-    const answer = async (i: number, lookup: Promise<OperationOutput<"userByMobile">>) => {
-      results[i] = await settle(lookup, options, failures);
-    };
+    const want = (idType: keyof typeof FEISHU_ID_FIELDS, id: string, i: number) =>
+      wanted[idType].set(id, [...(wanted[idType].get(id) ?? []), i]);
     const pending: Promise<void>[] = [];
     for (const [key, indexes] of askers) {
       const id = found.get(key);
       for (const i of indexes) {
         if (results[i]) continue;
         if (id === undefined) fail(i, noSuchUser());
-        else pending.push(answer(i, profile(id)));
+        else if (input.idsOnly)
+          results[i] = { ok: true, user: { provider: "feishu", connection: ctx.connection, id } };
+        else want("userId", id, i);
       }
     }
     for (const i of byId) {
-      pending.push(
-        answer(
-          i,
-          limit(() => lookupOne(ctx.run, input.items[i]!, input, options)),
-        ),
-      );
+      const item = input.items[i]!;
+      // An id item is always read with its profile (idsOnly would leave nothing to check); loginId
+      // is userById's to refuse.
+      if ("userId" in item && item.idType !== "loginId") want(item.idType, item.userId, i);
+      else
+        pending.push(
+          settle(lookupOne(ctx.run, item, input, options), options, failures).then((r) => {
+            results[i] = r;
+          }),
+        );
+    }
+    for (const idType of ["userId", "openId", "unionId"] as const) {
+      const askedBy = wanted[idType];
+      const ids = [...askedBy.keys()];
+      for (let k = 0; k < ids.length; k += USERS_BATCH_MAX) {
+        const chunk = ids.slice(k, k + USERS_BATCH_MAX);
+        const read = limit(() => usersBatch(ctx, chunk, { idType, include: input.include }, options)).then(
+          (users) => {
+            for (const id of chunk) {
+              const user = users.get(id);
+              for (const i of askedBy.get(id)!) {
+                if (user === undefined) fail(i, noSuchUser());
+                else if (user.ok) results[i] = { ok: true, user: user.user };
+                else fail(i, user.error);
+              }
+            }
+          },
+          // A failed call is the answer of every item it carried (a retryable one stays retryable).
+          (error: unknown) => {
+            for (const id of chunk) for (const i of askedBy.get(id)!) fail(i, error);
+          },
+        );
+        pending.push(read);
+      }
     }
     await Promise.all(pending);
     throwIfConnectionUnusable(results, failures);
