@@ -173,6 +173,20 @@ describe("createNodeTransport", () => {
     expect(connections).toBe(2);
   });
 
+  it("never hands out a socket idle for idleSocketMs, even when its idle timer could not run (a Lambda thaw)", async () => {
+    // The clock jumps as it does over a freeze: the agent's timer (10 s of real time) has not fired.
+    let clock = 1_000_000;
+    const send = createNodeTransport({ idleSocketMs: 10_000, now: () => clock });
+    await send({ method: "GET", url: `${base}/a`, signal: signal() });
+    clock += 5_000;
+    await send({ method: "GET", url: `${base}/b`, signal: signal() });
+    expect(connections).toBe(1);
+    clock += 600_000;
+    const answer = await send({ method: "GET", url: `${base}/c`, signal: signal() });
+    expect(answer.text).toBe("ok");
+    expect(connections).toBe(2);
+  });
+
   it("does not cut a slow answer at idleSocketMs: only the signal bounds a request", async () => {
     route = (_req, res) => setTimeout(() => res.end("late"), 150);
     const send = createNodeTransport({ idleSocketMs: 50 });

@@ -46,6 +46,8 @@ export interface NodeTransportOptions {
   maxSockets?: number;
   /** The largest body read or decompressed (default 16 MiB); beyond it: `ERR_BODY_TOO_LARGE`. */
   maxBodyBytes?: number;
+  /** The clock idle sockets are aged by (tests). */
+  now?: () => number;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -64,7 +66,37 @@ export function createNodeTransport(options: NodeTransportOptions = {}): Send {
   };
   const agents = { http: new http.Agent(agentOptions), https: new https.Agent(agentOptions) };
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  return (request) => send(request, agents, maxBodyBytes);
+  const idleMs = agentOptions.timeout;
+  const now = options.now ?? Date.now;
+  const freedAt = new WeakMap<object, number>();
+  for (const agent of [agents.http, agents.https]) agent.on("free", (socket) => freedAt.set(socket, now()));
+  return (request) => {
+    const closing = [agents.http, agents.https].flatMap((agent) => dropStale(agent, freedAt, now(), idleMs));
+    if (closing.length === 0) return send(request, agents, maxBodyBytes);
+    return Promise.all(closing).then(() => send(request, agents, maxBodyBytes));
+  };
+}
+
+type FreeSocket = { destroy(): void; once(event: "close", listener: () => void): unknown };
+
+/**
+ * Destroys the free sockets idle for `idleMs` or longer, before a request can be given one; the
+ * request waits for their `close` (a tick), by which the agent has taken them out of its pool. The
+ * agent's own idle timer does this too, but no timer runs while Lambda has the process frozen:
+ * after a thaw the first request may be handed a socket idle for minutes — one the server closed (a
+ * quick ECONNRESET, retried) or one a NAT gateway dropped without a word (the attempt then hangs
+ * until its timeout).
+ */
+function dropStale(agent: HttpAgent, freedAt: WeakMap<object, number>, at: number, idleMs: number) {
+  const closing: Promise<void>[] = [];
+  for (const sockets of Object.values(agent.freeSockets as Record<string, FreeSocket[] | undefined>)) {
+    for (const socket of sockets ?? []) {
+      if (at - (freedAt.get(socket) ?? at) < idleMs) continue;
+      closing.push(new Promise<void>((resolve) => socket.once("close", resolve)));
+      socket.destroy();
+    }
+  }
+  return closing;
 }
 
 function send(
