@@ -234,14 +234,30 @@ describe("change events under faults", () => {
     expect(tampered.length).toBeGreaterThan(10);
     expect(tampered.every((d) => d.status === 401)).toBe(true);
     expect(deliveries.filter((d) => !d.tampered && d.status === 401)).toEqual([]);
-    // Only DingTalk gives up after one failed attempt; Feishu and WeCom redeliver until it lands.
-    expect(gaveUp.filter((e) => e.provider !== "dingtalk").map((e) => e.connection)).toEqual([]);
+    // A platform gives up only on what dirgate never acknowledged: every attempt at such an event
+    // failed (DingTalk does not re-push at all; WeCom re-pushes three times at once, Feishu four
+    // times over its schedule, so under these fault rates they rarely give up, but they may).
+    const attemptsOf = (e: PushedEvent) =>
+      deliveries.filter((d) => d.eventId === e.eventId && d.connection === e.connection);
+    for (const e of gaveUp) {
+      expect(attemptsOf(e).length, e.eventId).toBeGreaterThan(0);
+      expect(
+        attemptsOf(e).filter((d) => d.ok),
+        e.eventId,
+      ).toEqual([]);
+    }
+    const retrying = events.filter((e) => e.provider !== "dingtalk");
+    expect(gaveUp.filter((e) => e.provider !== "dingtalk").length).toBeLessThanOrEqual(
+      Math.ceil(retrying.length * 0.01),
+    );
 
     const rows = {
       "platform events": events.length,
       "HTTP deliveries": deliveries.length,
       delivered: delivered.length,
-      "given up (DingTalk, no re-push)": gaveUp.length,
+      "given up (DingTalk, no re-push)": gaveUp.filter((e) => e.provider === "dingtalk").length,
+      "given up (Feishu, WeCom: every re-push failed)": gaveUp.filter((e) => e.provider !== "dingtalk")
+        .length,
       "tampered (401)": tampered.length,
       "duplicates sent": deliveries.filter((d) => d.duplicate).length,
       redeliveries: deliveries.filter((d) => d.attempt > 1 && !d.duplicate).length,
