@@ -2,10 +2,16 @@ import { defineConfig } from "vitest/config";
 
 /**
  * Suites that keep both CPUs busy on their own (a child process serving 20 000 requests, esbuild and
- * Node 22 cold starts, Chromium): they run after the rest, so that the timing-bounded tests (long
- * polls, token expiry, deadlines) never share the machine with them.
+ * Node 22 cold starts, Chromium, ~1 000 signed callbacks against platform deadlines): they run after
+ * the rest and one at a time, so that no timing-bounded test (long polls, token expiry, deadlines,
+ * the platforms' 1.5–5 s answer windows) shares the machine with them.
  */
-const HEAVY = ["test/reliability/load.test.ts", "test/bench/smoke.test.ts", "test/dev/docs-page.test.ts"];
+const HEAVY = [
+  "test/reliability/load.test.ts",
+  "test/bench/smoke.test.ts",
+  "test/dev/docs-page.test.ts",
+  "test/reliability/changes.test.ts",
+];
 
 export default defineConfig({
   test: {
@@ -18,7 +24,10 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       { extends: true, test: { name: "suite", include: ["test/**/*.test.ts"], exclude: HEAVY } },
-      { extends: true, test: { name: "heavy", include: HEAVY, sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: { name: "heavy", include: HEAVY, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
     ],
   },
 });
