@@ -247,9 +247,9 @@ describe("change events under faults", () => {
       ).toEqual([]);
     }
     const retrying = events.filter((e) => e.provider !== "dingtalk");
-    expect(gaveUp.filter((e) => e.provider !== "dingtalk").length).toBeLessThanOrEqual(
-      Math.ceil(retrying.length * 0.01),
-    );
+    // Four failed attempts in a row at these fault rates: expected ≈ 0.1 per run; 2 allows a tail.
+    expect(gaveUp.filter((e) => e.provider !== "dingtalk").length).toBeLessThanOrEqual(2);
+    expect(retrying.length).toBeGreaterThan(200);
 
     const rows = {
       "platform events": events.length,

@@ -1,4 +1,4 @@
-import { DirectoryDepartmentSchema } from "@dirgate/core";
+import { DEFAULT_HTTP_DEPS, DirectoryDepartmentSchema, type SendResponse } from "@dirgate/core";
 import type { Department, Person } from "@dirgate/sandbox";
 import { describe, expect, it } from "vitest";
 import { demoClient, rejection, testDeps } from "../../helpers/clients.ts";
@@ -408,6 +408,63 @@ describe("Feishu batch lookups", () => {
       else expect(item, id).toMatchObject({ ok: true, user: { id } });
     });
     expect(answer.items.filter((i) => !i.ok).length).toBeGreaterThan(0);
+  });
+
+  /** A client whose users/batch answers pass through `rewrite` (Feishu behaviours the emulator does not choose). */
+  const rewriting = (rewrite: (answer: SendResponse) => SendResponse) =>
+    demoClient(
+      sbx.current,
+      "demo-feishu",
+      testDeps({
+        send: async (request) => {
+          const answer = await DEFAULT_HTTP_DEPS.send(request);
+          return new URL(request.url).pathname === "/open-apis/contact/v3/users/batch"
+            ? rewrite(answer)
+            : answer;
+        },
+      }).deps,
+    );
+
+  it("reads the ids of a users/batch call Feishu refused as a whole (40001, 41050) one by one: one bad id fails no other", async () => {
+    const [a, b] = listed();
+    const c = rewriting((answer) => ({
+      ...answer,
+      status: 400,
+      text: JSON.stringify({ code: 40001, msg: "invalid parameter" }),
+    }));
+    fs().startRecording();
+    const answer = await c.usersLookup({
+      items: [{ userId: a!.userId }, { userId: "bad id" }, { userId: b!.userId }],
+    });
+    const recorded = fs().stopRecording();
+    expect(usersBatchQueries(recorded)).toHaveLength(1);
+    expect(
+      recorded.filter(
+        (r) => r.rawUrl.startsWith("/open-apis/contact/v3/users/") && !r.rawUrl.includes("batch"),
+      ),
+    ).toHaveLength(3);
+    expect(answer.items.map((i) => (i.ok ? i.user.id : i.error.code))).toEqual([
+      a!.userId,
+      "USER_NOT_FOUND",
+      b!.userId,
+    ]);
+  });
+
+  it("does not read entries without the asked id (an app without the user-id field scope) as users not found", async () => {
+    const [a, b] = listed();
+    const c = rewriting((answer) => {
+      const body = JSON.parse(answer.text) as { data: { items: Record<string, unknown>[] } };
+      for (const item of body.data.items) delete item["user_id"];
+      return { ...answer, text: JSON.stringify(body) };
+    });
+    const answer = await c.usersLookup({
+      items: [{ userId: a!.userId }, { userId: b!.userId }, { userId: "nobody" }],
+    });
+    expect(answer.items.map((i) => (i.ok ? i.user.id : i.error.code))).toEqual([
+      a!.userId,
+      b!.userId,
+      "USER_NOT_FOUND",
+    ]);
   });
 
   it("finds a user by email, and no one by an unknown address", async () => {

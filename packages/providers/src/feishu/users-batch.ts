@@ -21,7 +21,9 @@ const DataSchema = z.object({
  * `ids` Feishu shows the app, each mapped as `users/:user_id`'s (`userById`), by the id asked. An id
  * without an entry is no such user (or one outside the app's contact scope): Feishu leaves those out
  * of `items`. Entries are matched by their id of the asked type, not by position (the page states no
- * order); an entry that does not map is that user's failure alone.
+ * order); an entry that does not map is that user's failure alone. `unmatched` counts entries that
+ * carry no id of the asked type (an app without the user-id field scope gets no `user_id`): the
+ * caller must not read the ids they leave unanswered as "no such user".
  * https://open.larkoffice.com/document/uAjLw4CM/ukTMukTMukTM/reference/contact-v3/user/batch
  */
 export async function usersBatch(
@@ -29,7 +31,7 @@ export async function usersBatch(
   ids: readonly string[],
   input: { idType: keyof typeof FEISHU_ID_FIELDS; include?: "raw" | undefined },
   options?: CallOptions,
-): Promise<Map<string, BatchRead>> {
+): Promise<{ found: Map<string, BatchRead>; unmatched: number }> {
   const field = FEISHU_ID_FIELDS[input.idType];
   const body = await ctx.api.call(
     "users.batch",
@@ -39,9 +41,14 @@ export async function usersBatch(
   const items = readUpstream(DataSchema, body, "feishu.users.batch").data.items ?? [];
   const asked = new Set(ids);
   const found = new Map<string, BatchRead>();
+  let unmatched = 0;
   for (const raw of items) {
     const id = raw[field];
-    if (typeof id !== "string" || !asked.has(id) || found.has(id)) continue;
+    if (typeof id !== "string") {
+      unmatched += 1;
+      continue;
+    }
+    if (!asked.has(id) || found.has(id)) continue;
     try {
       const user = readUpstream(FeishuUserSchema, raw, "feishu.users.batch");
       const mapped = feishuUserToDirectoryUser(user, raw, {
@@ -55,5 +62,5 @@ export async function usersBatch(
       found.set(id, { ok: false, error });
     }
   }
-  return found;
+  return { found, unmatched };
 }

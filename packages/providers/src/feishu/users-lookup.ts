@@ -1,4 +1,4 @@
-import { type CallOptions, type LookupResult, parseMobile, toProblem } from "@dirgate/core";
+import { type CallOptions, DirgateError, type LookupResult, parseMobile, toProblem } from "@dirgate/core";
 import pLimit from "p-limit";
 import { lookupOne, settle, throwIfConnectionUnusable } from "../lookup.ts";
 import type { Implementation } from "../provider.ts";
@@ -7,6 +7,11 @@ import type { FeishuConnection } from "./connection.ts";
 import type { FeishuEndpoint } from "./transport.ts";
 import type { FEISHU_ID_FIELDS } from "./user.ts";
 import { USERS_BATCH_MAX, usersBatch } from "./users-batch.ts";
+
+/** A users/batch answer that refuses the call as a whole for what may be one id's sake. */
+const isChunkRefusal = (error: unknown) =>
+  error instanceof DirgateError &&
+  (error.code === "INVALID_REQUEST" || error.code === "PROVIDER_PERMISSION_DENIED");
 
 /** Upstream calls of one lookup in flight at once (the connection's rate limiter paces them). */
 const CONCURRENCY = 8;
@@ -113,19 +118,45 @@ export const usersLookup: Implementation<"usersLookup", FeishuConnection, Feishu
       const ids = [...askedBy.keys()];
       for (let k = 0; k < ids.length; k += USERS_BATCH_MAX) {
         const chunk = ids.slice(k, k + USERS_BATCH_MAX);
+        // One id on its own (users/:id): what userById answers is that id's items' answer.
+        const single = (id: string) =>
+          settle(
+            limit(() =>
+              ctx.run(
+                "userById",
+                { userId: id, idType, language: input.language, include: input.include },
+                options,
+              ),
+            ),
+            options,
+            failures,
+          ).then((result) => {
+            for (const i of askedBy.get(id)!) results[i] = result;
+          });
         const read = limit(() => usersBatch(ctx, chunk, { idType, include: input.include }, options)).then(
-          (users) => {
+          async ({ found: users, unmatched }) => {
+            const unanswered: string[] = [];
             for (const id of chunk) {
               const user = users.get(id);
-              for (const i of askedBy.get(id)!) {
-                if (user === undefined) fail(i, noSuchUser());
-                else if (user.ok) results[i] = { ok: true, user: user.user };
-                else fail(i, user.error);
-              }
+              if (user === undefined && unmatched > 0) unanswered.push(id);
+              else
+                for (const i of askedBy.get(id)!) {
+                  if (user === undefined) fail(i, noSuchUser());
+                  else if (user.ok) results[i] = { ok: true, user: user.user };
+                  else fail(i, user.error);
+                }
             }
+            // Entries without the asked id type: the ids they leave unanswered are read one by one.
+            await Promise.all(unanswered.map(single));
           },
-          // A failed call is the answer of every item it carried (a retryable one stays retryable).
-          (error: unknown) => {
+          async (error: unknown) => {
+            // Feishu documents 40001 and 41050 for the whole call without saying for which id: one
+            // malformed or out-of-scope id must not fail the other 49, so they are read one by one.
+            if (chunk.length > 1 && isChunkRefusal(error)) {
+              await Promise.all(chunk.map(single));
+              return;
+            }
+            // Any other failed call is the answer of every item it carried (retryable stays retryable).
             for (const id of chunk) for (const i of askedBy.get(id)!) fail(i, error);
           },
         );
