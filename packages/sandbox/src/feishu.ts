@@ -370,7 +370,7 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
         // resigned users only with include_resigned (same jsdoc, @larksuiteoapi/node-sdk types).
         const visible = org.people.filter((p) => inFeishu(p) && (includeResigned || p.status !== "resigned"));
         const entry = (p: Person | undefined) =>
-          p ? { user_id: idOf(p, types.userIdType), status: statusView(p) } : {};
+          p ? { user_id: idOf(p, types.userIdType), status: feishuStatusView(p) } : {};
         const userList = [
           ...emails.map((email) => ({ email, ...entry(visible.find((p) => p.email === email)) })),
           ...mobiles.map((mobile) => {
@@ -501,7 +501,7 @@ export function createFeishuEmulator(org: DemoOrg, apps: FeishuApp[], options: {
             },
           }
         : {}),
-      status: statusView(p),
+      status: feishuStatusView(p),
       department_ids: p.memberships.map((m) => deptId(m.deptKey)),
       ...(leader?.in.feishu ? { leader_user_id: idOf(leader, userIdType) } : {}),
       ...(p.city ? { city: p.city } : {}),
@@ -549,7 +549,8 @@ function idOf(p: Person, type: UserIdType): string {
   return type === "open_id" ? p.feishuOpenId : type === "union_id" ? p.feishuUnionId : p.userId;
 }
 
-function statusView(p: Person) {
+/** A person's contact v3 `status`: the same in the API's answers and in the pushed events. */
+export function feishuStatusView(p: Person) {
   return {
     is_frozen: p.status === "frozen" || p.status === "disabled",
     is_resigned: p.status === "resigned",

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { isDeepStrictEqual } from "node:util";
+import { feishuStatusView } from "../feishu.ts";
 import type { DemoOrg, Department, OrgChange, Person } from "../org.ts";
 import { larkEncrypt, larkSignature, randomDigits, tamperHex } from "./crypto.ts";
 import type { Answer, BuiltEvent, OutgoingRequest, PushChannel } from "./pusher.ts";
@@ -209,13 +210,7 @@ function userObject(p: Person, org: DemoOrg): Record<string, unknown> {
           },
         }
       : {}),
-    status: {
-      is_frozen: p.status === "frozen" || p.status === "disabled",
-      is_resigned: p.status === "resigned",
-      is_activated: p.status === "active" || p.status === "frozen",
-      is_exited: p.status === "resigned",
-      is_unjoin: p.status === "inactive",
-    },
+    status: feishuStatusView(p),
     department_ids: p.memberships.map((m) => deptId(m.deptKey)),
     ...(manager?.in.feishu ? { leader_user_id: manager.feishuOpenId } : {}),
     ...(p.city ? { city: p.city } : {}),
