@@ -121,13 +121,7 @@ export const usersLookup: Implementation<"usersLookup", FeishuConnection, Feishu
         // One id on its own (users/:id): what userById answers is that id's items' answer.
         const single = (id: string) =>
           settle(
-            limit(() =>
-              ctx.run(
-                "userById",
-                { userId: id, idType, language: input.language, include: input.include },
-                options,
-              ),
-            ),
+            limit(() => lookupOne(ctx.run, { userId: id, idType }, input, options)),
             options,
             failures,
           ).then((result) => {
