@@ -1,7 +1,7 @@
 import { pageOfList, pageScope } from "../pages.ts";
 import type { Implementation } from "../provider.ts";
+import { refuseOpenDepartmentIds } from "../unsupported.ts";
 import type { DingTalkConnection } from "./connection.ts";
-import { refuseOpenDepartmentIds } from "./department.ts";
 import { listChildren, subtree } from "./department-tree.ts";
 import type { DingTalkEndpoint } from "./transport.ts";
 
@@ -13,7 +13,7 @@ export const departmentChildren: Implementation<"departmentChildren", DingTalkCo
   {
     upstream: "topapi/v2/department/listsub (recursive: walked level by level)",
     async run(ctx, input, options) {
-      refuseOpenDepartmentIds(input);
+      refuseOpenDepartmentIds("DingTalk", input);
       const raw = input.include === "raw";
       const all = input.recursive
         ? await subtree(ctx, input.departmentId, input.language, raw, options)

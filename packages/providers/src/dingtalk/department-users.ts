@@ -1,11 +1,12 @@
-import { type DirectoryUser, DirgateError, invalidPageToken } from "@dirgate/core";
+import { type DirectoryUser, invalidPageToken } from "@dirgate/core";
 import * as z from "zod";
 import { boolish, numish, readUpstream } from "../coerce.ts";
 import { pageScope, upstreamCursor } from "../pages.ts";
 import type { Implementation, ProviderContext } from "../provider.ts";
+import { refuseOpenDepartmentIds, requireIdType } from "../unsupported.ts";
 import { walkMembers } from "../walk.ts";
 import type { DingTalkConnection } from "./connection.ts";
-import { dingTalkDepartmentId, refuseOpenDepartmentIds } from "./department.ts";
+import { dingTalkDepartmentId } from "./department.ts";
 import { subtree } from "./department-tree.ts";
 import type { DingTalkEndpoint } from "./transport.ts";
 import { DingTalkUserSchema, dingTalkUserToDirectoryUser } from "./user.ts";
@@ -59,13 +60,8 @@ async function memberPage(
 export const departmentUsers: Implementation<"departmentUsers", DingTalkConnection, DingTalkEndpoint> = {
   upstream: "topapi/v2/user/list (≤ 100 a page; recursive: the listsub subtree, each person once)",
   async run(ctx, input, options) {
-    refuseOpenDepartmentIds(input);
-    if (input.idType !== "userId") {
-      throw new DirgateError(
-        "UNSUPPORTED_OPERATION",
-        `DingTalk connections list users by userId, not ${input.idType}`,
-      );
-    }
+    refuseOpenDepartmentIds("DingTalk", input);
+    requireIdType("DingTalk", "list users", input.idType, ["userId"]);
     dingTalkDepartmentId(input.departmentId);
     const scope = pageScope(ctx, "departmentUsers", input);
     const raw = input.include === "raw";

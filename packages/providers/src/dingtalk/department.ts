@@ -3,6 +3,7 @@ import * as z from "zod";
 import { listish, numish, readUpstream, strish } from "../coerce.ts";
 import type { Implementation } from "../provider.ts";
 import { compact, filterRaw } from "../raw.ts";
+import { refuseOpenDepartmentIds } from "../unsupported.ts";
 import type { DingTalkConnection } from "./connection.ts";
 import type { DingTalkEndpoint } from "./transport.ts";
 
@@ -24,13 +25,6 @@ export function dingTalkDepartmentId(id: string): number {
     });
   }
   return n;
-}
-
-/** Refuses what DingTalk cannot do: department ids are its own numbers, never Feishu-style open ids. */
-export function refuseOpenDepartmentIds(input: { departmentIdType?: string }): void {
-  if (input.departmentIdType === "openDepartmentId") {
-    throw new DirgateError("UNSUPPORTED_OPERATION", "DingTalk connections have no openDepartmentId");
-  }
 }
 
 export function dingTalkDepartmentToDirectory(
@@ -56,7 +50,7 @@ const ResultSchema = z.object({ result: z.record(z.string(), z.unknown()) });
 export const department: Implementation<"department", DingTalkConnection, DingTalkEndpoint> = {
   upstream: "topapi/v2/department/get",
   async run({ api, connection }, input, options) {
-    refuseOpenDepartmentIds(input);
+    refuseOpenDepartmentIds("DingTalk", input);
     const body = await api.call(
       "department.get",
       { body: { dept_id: dingTalkDepartmentId(input.departmentId), language: input.language ?? "zh_CN" } },

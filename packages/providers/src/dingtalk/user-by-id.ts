@@ -2,6 +2,7 @@ import { DirgateError } from "@dirgate/core";
 import * as z from "zod";
 import { readUpstream } from "../coerce.ts";
 import type { Implementation } from "../provider.ts";
+import { requireIdType } from "../unsupported.ts";
 import type { DingTalkConnection } from "./connection.ts";
 import { DingTalkLegacyUserSchema, dingTalkLegacyUserToDirectoryUser } from "./legacy-user.ts";
 import type { DingTalkEndpoint } from "./transport.ts";
@@ -32,12 +33,7 @@ export const userById: Implementation<"userById", DingTalkConnection, DingTalkEn
       const user = readUpstream(DingTalkLegacyUserSchema, body, "dingtalk.legacy.user.get");
       return dingTalkLegacyUserToDirectoryUser(user, body, map);
     }
-    if (input.idType !== "userId" && input.idType !== "loginId") {
-      throw new DirgateError(
-        "UNSUPPORTED_OPERATION",
-        `DingTalk connections look users up by userId or loginId, not ${input.idType}`,
-      );
-    }
+    requireIdType("DingTalk", "look users up", input.idType, ["userId", "loginId"]);
     const body = await api.call(
       "user.get",
       {

@@ -1,7 +1,8 @@
 import { pageOfList, pageScope } from "../pages.ts";
 import type { Implementation } from "../provider.ts";
+import { refuseOpenDepartmentIds } from "../unsupported.ts";
 import type { EiamConnection } from "./connection.ts";
-import { eiamOrgToDirectoryDepartment, refuseOpenDepartmentIds } from "./department.ts";
+import { eiamOrgToDirectoryDepartment } from "./department.ts";
 import { listChildren, subtree } from "./org-tree.ts";
 import type { EiamEndpoint } from "./transport.ts";
 
@@ -16,7 +17,7 @@ import type { EiamEndpoint } from "./transport.ts";
 export const departmentChildren: Implementation<"departmentChildren", EiamConnection, EiamEndpoint> = {
   upstream: "api/v2/tenant/organizations (all_child=false, or true with recursive; ≤ 100 a page)",
   async run(ctx, input, options) {
-    refuseOpenDepartmentIds(input);
+    refuseOpenDepartmentIds("EIAM", input);
     const entries = input.recursive
       ? await subtree(ctx, input.departmentId, options)
       : await listChildren(ctx, input.departmentId, options);

@@ -1,11 +1,11 @@
-import { type CallOptions, type DirectoryUser, DirgateError, invalidPageToken } from "@dirgate/core";
+import { type CallOptions, type DirectoryUser, invalidPageToken } from "@dirgate/core";
 import * as z from "zod";
 import { numish, readUpstream } from "../coerce.ts";
 import { pageScope, upstreamCursor } from "../pages.ts";
 import type { Implementation, ProviderContext } from "../provider.ts";
+import { refuseOpenDepartmentIds, requireIdType } from "../unsupported.ts";
 import { walkMembers } from "../walk.ts";
 import type { EiamConnection } from "./connection.ts";
-import { refuseOpenDepartmentIds } from "./department.ts";
 import { confirmOrganization, subtree } from "./org-tree.ts";
 import type { EiamEndpoint } from "./transport.ts";
 import { EiamUserSchema, eiamUserToDirectoryUser } from "./user.ts";
@@ -64,13 +64,8 @@ export const departmentUsers: Implementation<"departmentUsers", EiamConnection, 
   upstream:
     "api/v2/tenant/users?org_id (≤ 100 a page; recursive: the organisations subtree, each person once)",
   async run(ctx, input, options) {
-    refuseOpenDepartmentIds(input);
-    if (input.idType !== "userId") {
-      throw new DirgateError(
-        "UNSUPPORTED_OPERATION",
-        `EIAM connections list users by userId, not ${input.idType}`,
-      );
-    }
+    refuseOpenDepartmentIds("EIAM", input);
+    requireIdType("EIAM", "list users", input.idType, ["userId"]);
     const scope = pageScope(ctx, "departmentUsers", input);
     const raw = input.include === "raw";
     if (input.recursive) {

@@ -1,8 +1,9 @@
-import { type DirectoryDepartment, DirgateError } from "@dirgate/core";
+import type { DirectoryDepartment } from "@dirgate/core";
 import * as z from "zod";
 import { boolish, numish, readUpstream } from "../coerce.ts";
 import type { Implementation } from "../provider.ts";
 import { compact, filterRaw } from "../raw.ts";
+import { refuseOpenDepartmentIds } from "../unsupported.ts";
 import type { EiamConnection } from "./connection.ts";
 import type { EiamEndpoint } from "./transport.ts";
 import { EIAM_SENSITIVE_FIELDS } from "./user.ts";
@@ -21,13 +22,6 @@ export const EiamOrgSchema = z.looseObject({
   disabled: boolish.nullish(),
 });
 export type EiamOrg = z.infer<typeof EiamOrgSchema>;
-
-/** Refuses what EIAM cannot do: organisations have one id, `org_id`. */
-export function refuseOpenDepartmentIds(input: { departmentIdType?: string }): void {
-  if (input.departmentIdType === "openDepartmentId") {
-    throw new DirgateError("UNSUPPORTED_OPERATION", "EIAM connections have no openDepartmentId");
-  }
-}
 
 export interface EiamOrgMapOptions {
   connection: string;
@@ -58,7 +52,7 @@ export function eiamOrgToDirectoryDepartment(
 export const department: Implementation<"department", EiamConnection, EiamEndpoint> = {
   upstream: "api/v2/tenant/organizations/{org_id}",
   async run({ api, connection, config }, input, options) {
-    refuseOpenDepartmentIds(input);
+    refuseOpenDepartmentIds("EIAM", input);
     const body = await api.call("organization.get", { params: { org_id: input.departmentId } }, options);
     return eiamOrgToDirectoryDepartment(body, {
       connection,

@@ -1,8 +1,9 @@
-import { type CallOptions, type DirectoryUser, DirgateError, invalidPageToken } from "@dirgate/core";
+import { type CallOptions, type DirectoryUser, invalidPageToken } from "@dirgate/core";
 import * as z from "zod";
 import { readUpstream } from "../coerce.ts";
 import { pageOfList, pageScope } from "../pages.ts";
 import type { Implementation, ProviderContext } from "../provider.ts";
+import { requireIdType } from "../unsupported.ts";
 import { walkMembers } from "../walk.ts";
 import type { WeComConnection } from "./connection.ts";
 import { weComDepartmentId } from "./department.ts";
@@ -44,12 +45,7 @@ export const departmentUsers: Implementation<"departmentUsers", WeComConnection,
   upstream:
     "user/list (direct members, full records); recursive: department/simplelist + user/list per department",
   async run(ctx, input, options) {
-    if (input.idType !== "userId") {
-      throw new DirgateError(
-        "UNSUPPORTED_OPERATION",
-        `WeCom connections list users by userId, not ${input.idType}`,
-      );
-    }
+    requireIdType("WeCom", "list users", input.idType, ["userId"]);
     const id = weComDepartmentId(input);
     const scope = pageScope(ctx, "departmentUsers", input);
     const raw = input.include === "raw";

@@ -3,6 +3,7 @@ import * as z from "zod";
 import { numish, readUpstream, strish } from "../coerce.ts";
 import type { Implementation } from "../provider.ts";
 import { compact, filterRaw } from "../raw.ts";
+import { refuseOpenDepartmentIds } from "../unsupported.ts";
 import type { WeComConnection } from "./connection.ts";
 import type { WeComEndpoint } from "./transport.ts";
 
@@ -18,9 +19,7 @@ export const WeComDepartmentSchema = z.looseObject({
 
 /** WeCom department ids are 32-bit unsigned numbers ("部门id，32位整型"), the root 1. */
 export function weComDepartmentId(input: { departmentId: string; departmentIdType?: string }): string {
-  if (input.departmentIdType === "openDepartmentId") {
-    throw new DirgateError("UNSUPPORTED_OPERATION", "WeCom connections have no openDepartmentId");
-  }
+  refuseOpenDepartmentIds("WeCom", input);
   const id = input.departmentId;
   if (!/^\d{1,10}$/.test(id) || Number(id) > 0xffff_ffff) {
     throw new DirgateError("INVALID_REQUEST", "WeCom department ids are numbers", {

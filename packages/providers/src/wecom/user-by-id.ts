@@ -1,6 +1,6 @@
-import { DirgateError } from "@dirgate/core";
 import { readUpstream } from "../coerce.ts";
 import type { Implementation } from "../provider.ts";
+import { requireIdType } from "../unsupported.ts";
 import type { WeComConnection } from "./connection.ts";
 import type { WeComEndpoint } from "./transport.ts";
 import { WeComUserSchema, weComUserToDirectoryUser } from "./user.ts";
@@ -12,12 +12,7 @@ import { WeComUserSchema, weComUserToDirectoryUser } from "./user.ts";
 export const userById: Implementation<"userById", WeComConnection, WeComEndpoint> = {
   upstream: "user/get (userId)",
   async run({ api, connection, config }, input, options) {
-    if (input.idType !== "userId") {
-      throw new DirgateError(
-        "UNSUPPORTED_OPERATION",
-        `WeCom connections look users up by userId, not ${input.idType}`,
-      );
-    }
+    requireIdType("WeCom", "look users up", input.idType, ["userId"]);
     const body = await api.call("user.get", { query: { userid: input.userId } }, options);
     const user = readUpstream(WeComUserSchema, body, "wecom.user.get");
     return weComUserToDirectoryUser(user, body, {
